@@ -1,0 +1,4 @@
+namespace SimpleBB.Builder;
+
+/// <summary>How one script run ended, before it becomes a result message.</summary>
+public sealed record BuildOutcome(int ExitCode, bool TimedOut, long DurationMs, string Output, string? LogFile);

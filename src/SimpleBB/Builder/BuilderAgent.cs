@@ -1,0 +1,315 @@
+using System.Net.Sockets;
+using Serilog;
+using SimpleBB.Hosting;
+using SimpleBB.Protocol;
+
+namespace SimpleBB.Builder;
+
+/// <summary>
+/// The builder daemon: keeps a connection to the server (reconnecting forever with capped, jittered backoff),
+/// queues the builds it is sent, runs them with <see cref="ScriptRunner"/> on <c>Jobs</c> workers, and delivers
+/// every result through the <see cref="Outbox"/> so none is lost to a dropped connection or a restart.
+/// </summary>
+public sealed class BuilderAgent
+{
+    private readonly BuilderOptions _options;
+    private readonly ILogger _log;
+    private readonly BuildQueue _queue;
+    private readonly ScriptRunner _runner;
+    private readonly SemaphoreSlim _acked = new(0);
+    private volatile ServerLink? _link;
+
+    public BuilderAgent(BuilderOptions options, ILogger log)
+    {
+        _options = options;
+        _log = log.ForContext("Builder", options.Name);
+        _queue = new BuildQueue(options.MaxWaitingBuilds);
+        _runner = new ScriptRunner(options);
+        Outbox = new Outbox(Path.Combine(options.DataDirectory, "outbox"));
+    }
+
+    public Outbox Outbox { get; }
+
+    /// <summary>True while the server has welcomed the current connection.</summary>
+    public bool IsConnected => _link?.Welcomed == true;
+
+    private string ServerAddress => $"{_options.Host}:{_options.Port}";
+
+    /// <summary>Runs until <paramref name="stopping"/> is cancelled, then finishes (or kills) running builds and delivers what it can.</summary>
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        _log.Information("SimpleBB builder {Builder} {Version} starting: server {Server}, scripts in {Scripts}, {Jobs} job(s)",
+            _options.Name, ProductInfo.Version, ServerAddress, _options.ScriptsDirectory, _options.Jobs);
+        using var disconnect = new CancellationTokenSource();
+        var connecting = ConnectLoopAsync(disconnect.Token);
+        await Task.WhenAll(Enumerable.Range(0, _options.Jobs).Select(_ => WorkAsync(stopping))).ConfigureAwait(false);
+
+        // Stopping: give the server a moment to acknowledge the last results; the rest stay in the outbox.
+        var deadline = Environment.TickCount64 + 3000;
+        while (Outbox.Count > 0 && IsConnected && Environment.TickCount64 < deadline)
+        {
+            await _acked.WaitAsync(TimeSpan.FromMilliseconds(100), CancellationToken.None).ConfigureAwait(false);
+        }
+        await disconnect.CancelAsync().ConfigureAwait(false);
+        await connecting.ConfigureAwait(false);
+        _log.Information("Builder {Builder} stopped; {Count} result(s) kept in the outbox for the next connection", _options.Name, Outbox.Count);
+    }
+
+    private async Task ConnectLoopAsync(CancellationToken cancellationToken)
+    {
+        var failures = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            string reason;
+            var welcomed = false;
+            try
+            {
+                var socket = await LineConnection.ConnectAsync(_options.Host, _options.Port, cancellationToken).ConfigureAwait(false);
+                (reason, welcomed) = await ServeAsync(socket, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (SocketException ex)
+            {
+                reason = $"cannot connect: {ex.Message}";
+            }
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            failures = welcomed ? 0 : failures + 1;
+            var delay = Backoff.Delay(failures, _options.MinBackoff, _options.MaxBackoff);
+            _log.Warning("Server {Server}: {Reason}; next attempt in {Delay:0.0} s", ServerAddress, reason, delay.TotalSeconds);
+            try
+            {
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Serves one connection until it ends; returns why, and whether the server had welcomed us.</summary>
+    private async Task<(string Reason, bool Welcomed)> ServeAsync(Socket socket, CancellationToken cancellationToken)
+    {
+        await using var connection = new LineConnection(socket, _options.MaxLineBytes, maxPendingMessages: 65_536);
+        var link = new ServerLink(connection, TimeSpan.FromSeconds(10));
+        using var closing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var sending = SendLoopAsync(connection, closing);
+        var watching = link.WatchAsync(closing.Token);
+        connection.TrySend(new Hello { Role = Roles.Builder, Name = _options.Name, Version = ProductInfo.Version, Protocol = ProtocolLimits.Version });
+
+        var reason = "the server closed the connection";
+        try
+        {
+            var reading = ReadAsync(link, closing.Token);
+            var first = await Task.WhenAny(reading, watching).ConfigureAwait(false);
+            reason = await first.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            reason = "stopping";
+        }
+        catch (LineTooLongException ex)
+        {
+            reason = $"the server sent a line longer than {ex.MaxLineBytes} bytes";
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            reason = $"connection lost: {ex.InnerException?.Message ?? ex.Message}";
+        }
+        finally
+        {
+            if (_link == link)
+            {
+                _link = null;
+            }
+            await closing.CancelAsync().ConfigureAwait(false);
+            connection.CompleteSending();
+            await Task.WhenAll(sending, watching).WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        return (reason, link.Welcomed);
+    }
+
+    private static async Task SendLoopAsync(LineConnection connection, CancellationTokenSource closing)
+    {
+        try
+        {
+            await connection.RunSendLoopAsync(closing.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+        {
+            // The read side reports why the connection ended.
+        }
+        finally
+        {
+            await closing.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task<string> ReadAsync(ServerLink link, CancellationToken cancellationToken)
+    {
+        await foreach (var line in link.Connection.ReadLinesAsync(cancellationToken).ConfigureAwait(false))
+        {
+            link.LastReceived = Environment.TickCount64;
+            var decoded = MessageCodec.Decode(line);
+            if (decoded.Message is not { } message)
+            {
+                _log.Warning("Bad message from server {Server}: {Code}: {Reason}", ServerAddress, decoded.ErrorCode, decoded.Reason);
+                link.Connection.TrySend(new ErrorMessage { Code = decoded.ErrorCode!, Message = decoded.Reason! });
+                continue;
+            }
+            switch (message)
+            {
+                case Welcome welcome when !link.Welcomed:
+                    OnWelcome(link, welcome);
+                    break;
+                case BuildMessage build when link.Welcomed:
+                    OnBuild(link, build);
+                    break;
+                case Ack ack:
+                    if (Outbox.Remove(ack.Id))
+                    {
+                        _acked.Release();
+                    }
+                    break;
+                case Ping:
+                    link.Connection.TrySend(Pong.Instance);
+                    break;
+                case Pong:
+                    break;
+                case ErrorMessage error:
+                    OnError(link, error);
+                    break;
+                case Bye bye:
+                    return $"the server is going away ({bye.Reason})";
+                default:
+                    _log.Warning("Unexpected {Type} from server {Server}; ignored", message.Type, ServerAddress);
+                    link.Connection.TrySend(new ErrorMessage { Code = ErrorCodes.NotAllowed, Message = $"a builder does not accept \"{message.Type}\" here" });
+                    break;
+            }
+        }
+        return "the server closed the connection";
+    }
+
+    private void OnWelcome(ServerLink link, Welcome welcome)
+    {
+        link.Welcomed = true;
+        if (welcome.HeartbeatSeconds > 0)
+        {
+            link.HeartbeatInterval = TimeSpan.FromSeconds(welcome.HeartbeatSeconds);
+        }
+        _link = link;
+        var pending = Outbox.ReadAll();
+        _log.Information("Connected to server {ServerName} at {Server} as {Builder}; resending {Count} unacknowledged result(s)",
+            welcome.Server, ServerAddress, _options.Name, pending.Count);
+        foreach (var (_, frame) in pending)
+        {
+            link.Connection.TrySend(frame);
+        }
+    }
+
+    private void OnBuild(ServerLink link, BuildMessage build)
+    {
+        var problem = Names.CheckBuildId(build.Id) is { } badId ? (ErrorCodes.BadMessage, badId)
+            : Names.CheckProject(build.Project) is { } badProject ? (ErrorCodes.BadProject, badProject)
+            : Names.CheckRevision(build.Revision) is { } badRevision ? (ErrorCodes.BadRevision, badRevision)
+            : default;
+        if (problem.Item1 is not null)
+        {
+            _log.Warning("Refused a build from server {Server}: {Code}: {Reason}", ServerAddress, problem.Item1, problem.Item2);
+            link.Connection.TrySend(new ErrorMessage { Code = problem.Item1, Message = problem.Item2!, Id = Names.CheckBuildId(build.Id) is null ? build.Id : null });
+            return;
+        }
+        if (!_queue.Add(build))
+        {
+            _log.Warning("Refused {Project}/{Revision}: {Count} builds already waiting [build {BuildId}]",
+                build.Project, build.Revision, _options.MaxWaitingBuilds, build.Id);
+            link.Connection.TrySend(new ErrorMessage { Code = ErrorCodes.Unavailable, Message = "too many builds waiting", Id = build.Id });
+            return;
+        }
+        _log.Information("Queued {Project}/{Revision} [build {BuildId}]", build.Project, build.Revision, build.Id);
+    }
+
+    private void OnError(ServerLink link, ErrorMessage error)
+    {
+        if (!link.Welcomed)
+        {
+            _log.Error("Server {Server} refused this builder: {Code}: {Reason}", ServerAddress, error.Code, error.Message);
+            return;
+        }
+        if (error.Id is { } id && error.Code is ErrorCodes.UnknownBuild or ErrorCodes.BadMessage or ErrorCodes.BadProject or ErrorCodes.BadRevision
+            && Outbox.Remove(id))
+        {
+            _log.Warning("Server {Server} refused the result of build {BuildId} for good ({Code}: {Reason}); dropped it",
+                ServerAddress, id, error.Code, error.Message);
+            return;
+        }
+        _log.Warning("Server {Server} reports: {Code}: {Reason}", ServerAddress, error.Code, error.Message);
+    }
+
+    private async Task WorkAsync(CancellationToken stopping)
+    {
+        while (true)
+        {
+            IReadOnlyList<BuildMessage> builds;
+            try
+            {
+                builds = await _queue.TakeAsync(stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            var build = builds[0];
+            _log.Information("Building {Project}/{Revision} [build {BuildId}]", build.Project, build.Revision, build.Id);
+            BuildOutcome outcome;
+            try
+            {
+                outcome = await _runner.RunAsync(build, stopping).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                outcome = new BuildOutcome(-1, false, 0, $"the builder could not run the build: {ex.Message}", null);
+            }
+            Report(builds, outcome);
+        }
+    }
+
+    private void Report(IReadOnlyList<BuildMessage> builds, BuildOutcome outcome)
+    {
+        var build = builds[0];
+        var verdict = outcome.TimedOut ? "TIMEOUT" : outcome.ExitCode == 0 ? "SUCCESS" : $"FAILED {outcome.ExitCode}";
+        _log.Information("Finished {Project}/{Revision}: {Outcome} in {DurationMs} ms [build {BuildId}]; full output: {LogFile}{NewLine}{Output}",
+            build.Project, build.Revision, verdict, outcome.DurationMs, build.Id, outcome.LogFile ?? "none", Environment.NewLine, outcome.Output.TrimEnd());
+        foreach (var each in builds)
+        {
+            var frame = MessageCodec.Encode(new ResultMessage
+            {
+                Id = each.Id,
+                Project = each.Project,
+                Revision = each.Revision,
+                ExitCode = outcome.ExitCode,
+                TimedOut = outcome.TimedOut,
+                DurationMs = outcome.DurationMs,
+                Uname = SystemInfo.Uname,
+                Runtime = ProductInfo.Runtime,
+                Output = outcome.Output,
+            });
+            try
+            {
+                Outbox.Store(each.Id, frame);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                _log.Error("Cannot store the result of build {BuildId} in {Outbox}: {Reason}; sending it without a copy on disk",
+                    each.Id, Outbox.Folder, ex.Message);
+            }
+            _link?.Connection.TrySend(frame);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using System.CommandLine;
+using SimpleBB.Hosting;
+using SimpleBB.Protocol;
+
+namespace SimpleBB.Builder;
+
+/// <summary>The command line of simplebb-builder.</summary>
+public static class BuilderCommand
+{
+    public static RootCommand Create()
+    {
+        var defaults = new BuilderOptions();
+        var host = EnvOptions.String("--host", ["-H"], "SIMPLEBB_HOST", () => defaults.Host, "Server host name or address");
+        var port = EnvOptions.Int("--port", ["-p"], "SIMPLEBB_PORT", ProtocolLimits.DefaultPort, 1, 65535, "Server TCP port");
+        var name = EnvOptions.String("--name", ["-n"], "SIMPLEBB_NAME", () => Environment.MachineName,
+            "This builder's name in server.log (default: the host name)");
+        var scripts = EnvOptions.String("--scripts", ["-s"], "SIMPLEBB_SCRIPTS", () => defaults.ScriptsDirectory,
+            "Folder with one executable build script per project, named after the project");
+        var dataDir = EnvOptions.String("--data-dir", [], "SIMPLEBB_DATA_DIR", () => defaults.DataDirectory,
+            "Folder for the result outbox (outbox/), build output (logs/<project>/<build-id>.log) and work folders (work/<project>)");
+        var logFile = EnvOptions.String("--log-file", [], "SIMPLEBB_BUILDER_LOG_FILE", () => "builder.log", "The builder's own log");
+        var jobs = EnvOptions.Int("--jobs", ["-j"], "SIMPLEBB_JOBS", 1, 1, 256, "Builds run at the same time");
+        var timeout = EnvOptions.Int("--timeout", [], "SIMPLEBB_BUILD_TIMEOUT", 3600, 1, 7 * 24 * 3600,
+            "Seconds a build may run before its process tree is killed and it is reported as TIMEOUT");
+        var quiet = EnvOptions.Flag("--quiet", "SIMPLEBB_QUIET", "Log only to the log file, not to stderr");
+
+        var root = new RootCommand(
+            """
+            simplebb-builder: connects to a SimpleBB server (and keeps reconnecting), and for each suggested build
+            runs <scripts>/<project> <revision>, reporting the exit code, this machine's uname and the runtime
+            version. A project without a script is reported with exit code -1.
+
+            Exit codes: 0 stopped by Ctrl-C or SIGTERM; 1 could not start (log or data folder not writable);
+            2 bad command line or environment variable.
+            """)
+        {
+            host, port, name, scripts, dataDir, logFile, jobs, timeout, quiet,
+        };
+        root.SetAction(async (parse, cancellationToken) =>
+        {
+            var builderName = parse.GetValue(name)!;
+            if (Names.CheckBuilderName(builderName) is { } badName)
+            {
+                await Console.Error.WriteLineAsync($"simplebb-builder: {badName}; choose one with --name");
+                return ExitCodes.Usage;
+            }
+            var options = defaults with
+            {
+                Host = parse.GetValue(host)!,
+                Port = parse.GetValue(port),
+                Name = builderName,
+                ScriptsDirectory = Path.GetFullPath(parse.GetValue(scripts)!),
+                DataDirectory = Path.GetFullPath(parse.GetValue(dataDir)!),
+                Jobs = parse.GetValue(jobs),
+                BuildTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
+            };
+            var path = parse.GetValue(logFile)!;
+            BuilderAgent agent;
+            Serilog.Core.Logger log;
+            try
+            {
+                File.AppendAllText(path, ""); // fail now, clearly, rather than log nothing later
+                log = LogSetup.ForBuilder(path, console: !parse.GetValue(quiet));
+                agent = new BuilderAgent(options, log);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                await Console.Error.WriteLineAsync($"simplebb-builder: cannot start: {ex.Message}");
+                return ExitCodes.Failure;
+            }
+            using (log)
+            {
+                if (!Directory.Exists(options.ScriptsDirectory))
+                {
+                    log.Warning("Scripts folder {Scripts} does not exist yet; every build will report -1 until it does", options.ScriptsDirectory);
+                }
+                await agent.RunAsync(cancellationToken);
+            }
+            return ExitCodes.Ok;
+        });
+        return root;
+    }
+}

@@ -1,0 +1,76 @@
+using SimpleBB.Protocol;
+
+namespace SimpleBB.Builder;
+
+/// <summary>
+/// Results not yet acknowledged by the server, one file per build id, written (and synced) before the result is
+/// sent and deleted only on <see cref="Ack"/>. Whatever is here after a crash, a restart or a lost connection is
+/// sent again on the next connection; the server logs each result only once.
+/// </summary>
+public sealed class Outbox
+{
+    private readonly string _folder;
+
+    public Outbox(string folder)
+    {
+        _folder = folder;
+        Directory.CreateDirectory(folder);
+        foreach (var partial in Directory.GetFiles(folder, "*.tmp"))
+        {
+            File.Delete(partial); // a crash while writing: that result was never sent, and the build will not be reported
+        }
+    }
+
+    public string Folder => _folder;
+
+    /// <summary>Stores an encoded result line durably (temporary file, fsync, rename).</summary>
+    public void Store(string buildId, ReadOnlySpan<byte> frame)
+    {
+        var final = PathFor(buildId);
+        var temporary = final + ".tmp";
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            stream.Write(frame);
+            stream.Flush(flushToDisk: true);
+        }
+        File.Move(temporary, final, overwrite: true);
+    }
+
+    /// <summary>Forgets a result the server has acknowledged (or refused for good).</summary>
+    public bool Remove(string buildId)
+    {
+        if (Names.CheckBuildId(buildId) is not null)
+        {
+            return false;
+        }
+        var path = PathFor(buildId);
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+        File.Delete(path);
+        return true;
+    }
+
+    /// <summary>Every stored result, oldest first.</summary>
+    public IReadOnlyList<(string Id, byte[] Frame)> ReadAll()
+    {
+        var entries = new List<(string, byte[])>();
+        foreach (var file in new DirectoryInfo(_folder).GetFiles("*.result").OrderBy(f => f.LastWriteTimeUtc))
+        {
+            try
+            {
+                entries.Add((Path.GetFileNameWithoutExtension(file.Name), File.ReadAllBytes(file.FullName)));
+            }
+            catch (FileNotFoundException)
+            {
+                // Acknowledged meanwhile.
+            }
+        }
+        return entries;
+    }
+
+    public int Count => Directory.GetFiles(_folder, "*.result").Length;
+
+    private string PathFor(string buildId) => Path.Combine(_folder, buildId + ".result");
+}

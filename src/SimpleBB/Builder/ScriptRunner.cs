@@ -1,0 +1,174 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using SimpleBB.Protocol;
+
+namespace SimpleBB.Builder;
+
+/// <summary>
+/// Runs <c>&lt;scripts&gt;/&lt;project&gt; &lt;revision&gt;</c> directly (no shell: the script's shebang decides),
+/// with the revision as its only argument, stdin closed, and SIMPLEBB_BUILD_ID, SIMPLEBB_PROJECT and
+/// SIMPLEBB_REVISION in its environment. Output goes to a capped per-build file; memory keeps only the tail.
+/// A missing or unstartable script is exit code -1 with the reason as output; it never throws for those.
+/// </summary>
+public sealed class ScriptRunner(BuilderOptions options)
+{
+    private const int SigTerm = 15;
+
+    public async Task<BuildOutcome> RunAsync(BuildMessage build, CancellationToken stopping)
+    {
+        var script = Path.Combine(options.ScriptsDirectory, build.Project);
+        if (!File.Exists(script))
+        {
+            return new BuildOutcome(-1, false, 0, $"no build script for project {build.Project}: {script} does not exist", null);
+        }
+
+        var work = Path.Combine(options.DataDirectory, "work", build.Project);
+        var logs = Path.Combine(options.DataDirectory, "logs", build.Project);
+        Directory.CreateDirectory(work);
+        Directory.CreateDirectory(logs);
+        var logFile = Path.Combine(logs, build.Id + ".log");
+
+        var start = new ProcessStartInfo(script)
+        {
+            ArgumentList = { build.Revision },
+            WorkingDirectory = work,
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["SIMPLEBB_BUILD_ID"] = build.Id;
+        start.Environment["SIMPLEBB_PROJECT"] = build.Project;
+        start.Environment["SIMPLEBB_REVISION"] = build.Revision;
+
+        var clock = Stopwatch.StartNew();
+        using var process = new Process { StartInfo = start };
+        try
+        {
+            process.Start();
+        }
+        catch (Exception ex) when (ex is Win32Exception or IOException or UnauthorizedAccessException)
+        {
+            return new BuildOutcome(-1, false, clock.ElapsedMilliseconds, $"cannot start {script}: {ex.Message}", null);
+        }
+        process.StandardInput.Close();
+
+        var tail = new OutputTail(ProtocolLimits.MaxOutputBytes);
+        await using var file = new CappedFile(logFile, options.MaxBuildLogBytes);
+        var stdout = PumpAsync(process.StandardOutput.BaseStream, tail, file);
+        var stderr = PumpAsync(process.StandardError.BaseStream, tail, file);
+
+        var timedOut = false;
+        var stopped = false;
+        using (var deadline = new CancellationTokenSource(options.BuildTimeout))
+        {
+            try
+            {
+                await process.WaitForExitAsync(deadline.Token).WaitAsync(stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                timedOut = true;
+                await StopAsync(process, options.KillGrace).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // The builder is shutting down: the build gets a grace period to finish first.
+                stopped = !await WaitAsync(process, options.ShutdownGrace).ConfigureAwait(false);
+                if (stopped)
+                {
+                    await StopAsync(process, options.KillGrace).ConfigureAwait(false);
+                }
+            }
+        }
+        // A background child may keep the pipes open after the script exits; don't wait for it forever.
+        await Task.WhenAll(stdout, stderr).WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        var duration = clock.ElapsedMilliseconds;
+
+        if (timedOut)
+        {
+            tail.Write(System.Text.Encoding.UTF8.GetBytes($"\n[simplebb: killed after the {options.BuildTimeout} timeout]\n"));
+        }
+        else if (stopped)
+        {
+            tail.Write("\n[simplebb: killed because the builder was shutting down]\n"u8);
+        }
+        file.Complete(tail.TotalBytes);
+        PruneLogs(logs, options.BuildLogsKept);
+        return new BuildOutcome(process.ExitCode, timedOut, duration, tail.ToString(), logFile);
+    }
+
+    /// <summary>Keeps the newest build logs of a project and deletes the rest.</summary>
+    private static void PruneLogs(string folder, int keep)
+    {
+        try
+        {
+            foreach (var old in new DirectoryInfo(folder).GetFiles("*.log").OrderByDescending(f => f.LastWriteTimeUtc).Skip(keep))
+            {
+                old.Delete();
+            }
+        }
+        catch (IOException)
+        {
+            // Cleaning up is best effort; the next build tries again.
+        }
+    }
+
+    private static async Task<bool> WaitAsync(Process process, TimeSpan time)
+    {
+        using var cts = new CancellationTokenSource(time);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>SIGTERM first so the script can clean up; after the grace period, kill the whole process tree.</summary>
+    private static async Task StopAsync(Process process, TimeSpan grace)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            _ = kill(process.Id, SigTerm);
+            if (await WaitAsync(process, grace).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+        await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private static async Task PumpAsync(Stream source, OutputTail tail, CappedFile file)
+    {
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            int read;
+            while ((read = await source.ReadAsync(buffer).ConfigureAwait(false)) > 0)
+            {
+                tail.Write(buffer.AsSpan(0, read));
+                await file.WriteAsync(buffer.AsMemory(0, read)).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        {
+            // The pipe closed under us (process killed); what was read is kept.
+        }
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+}

@@ -1,0 +1,15 @@
+using System.Text.Json;
+
+namespace SimpleBB.Protocol;
+
+/// <summary>The server's answer to a suggestion: the build id it assigned and how many builders got it.</summary>
+public sealed record Accepted : Message
+{
+    public override string Type => "accepted";
+    public required string Id { get; init; }
+    public required string Project { get; init; }
+    public required string Revision { get; init; }
+    public required int Builders { get; init; }
+
+    public override void WriteTo(Utf8JsonWriter writer) => JsonSerializer.Serialize(writer, this, ProtocolJsonContext.Default.Accepted);
+}

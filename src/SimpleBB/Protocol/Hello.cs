@@ -1,0 +1,15 @@
+using System.Text.Json;
+
+namespace SimpleBB.Protocol;
+
+/// <summary>First message of every connection: who the peer is and what it speaks.</summary>
+public sealed record Hello : Message
+{
+    public override string Type => "hello";
+    public required string Role { get; init; }
+    public required string Name { get; init; }
+    public required string Version { get; init; }
+    public required int Protocol { get; init; }
+
+    public override void WriteTo(Utf8JsonWriter writer) => JsonSerializer.Serialize(writer, this, ProtocolJsonContext.Default.Hello);
+}

@@ -1,0 +1,183 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+
+namespace SimpleBB.Protocol;
+
+/// <summary>
+/// The transport under every peer: reads newline-framed lines and sends pre-encoded frames from a bounded queue.
+/// It knows nothing about message types. Senders only enqueue (<see cref="TrySend(ReadOnlyMemory{byte})"/>) and
+/// one send loop writes, so a peer that stops reading never blocks anyone else: its queue fills and
+/// <see cref="TrySend(ReadOnlyMemory{byte})"/> returns false.
+/// </summary>
+public sealed class LineConnection : IAsyncDisposable
+{
+    /// <summary>Lines handled back to back before the read loop yields its thread (see FACTS: starvation).</summary>
+    private const int LinesPerYield = 64;
+
+    private readonly Socket _socket;
+    private readonly Stream _stream;
+    private readonly PipeReader _reader;
+    private readonly PipeWriter _writer;
+    private readonly Channel<ReadOnlyMemory<byte>> _outgoing;
+    private LineFramer _framer;
+    private int _aborted;
+
+    public LineConnection(Socket socket, int maxLineBytes, int maxPendingMessages)
+    {
+        _socket = socket;
+        RemoteAddress = socket.RemoteEndPoint?.ToString() ?? "unknown";
+        _stream = new NetworkStream(socket, ownsSocket: true);
+        _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(
+            bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true));
+        _writer = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
+        _outgoing = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(maxPendingMessages)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait, // TryWrite then fails instead of dropping silently
+        });
+        _framer = new LineFramer(maxLineBytes);
+    }
+
+    /// <summary>The peer's address and port, for logs.</summary>
+    public string RemoteAddress { get; }
+
+    /// <summary>Sets the socket options every SimpleBB connection uses: no Nagle delay, TCP keepalive.</summary>
+    public static void Configure(Socket socket)
+    {
+        socket.NoDelay = true;
+        socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+        try
+        {
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, 60);
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, 10);
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, 6);
+        }
+        catch (SocketException)
+        {
+            // Not every platform lets us tune keepalive; the protocol's own heartbeat still applies.
+        }
+    }
+
+    /// <summary>Connects to host:port with the standard options.</summary>
+    public static async Task<Socket> ConnectAsync(string host, int port, CancellationToken cancellationToken)
+    {
+        var addresses = IPAddress.TryParse(host, out var literal)
+            ? [literal]
+            : await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
+        SocketException? last = null;
+        foreach (var address in addresses)
+        {
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                Configure(socket);
+                await socket.ConnectAsync(new IPEndPoint(address, port), cancellationToken).ConfigureAwait(false);
+                return socket;
+            }
+            catch (SocketException ex)
+            {
+                last = ex;
+                socket.Dispose();
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+        throw last ?? new SocketException((int)SocketError.HostNotFound);
+    }
+
+    /// <summary>Queues a frame (one encoded line) for sending. False when the queue is full or closed.</summary>
+    public bool TrySend(ReadOnlyMemory<byte> frame) => _outgoing.Writer.TryWrite(frame);
+
+    /// <summary>Encodes and queues a message.</summary>
+    public bool TrySend(Message message) => TrySend(MessageCodec.Encode(message));
+
+    /// <summary>No more frames will be queued; the send loop ends once the queue is written out.</summary>
+    public void CompleteSending() => _outgoing.Writer.TryComplete();
+
+    /// <summary>Closes the socket at once, ending both loops. Safe to call from any thread, any number of times.</summary>
+    public void Abort()
+    {
+        if (Interlocked.Exchange(ref _aborted, 1) == 0)
+        {
+            _outgoing.Writer.TryComplete();
+            _socket.Dispose();
+        }
+    }
+
+    /// <summary>Writes queued frames, coalescing whatever is queued into one flush, until the queue is completed.</summary>
+    public async Task RunSendLoopAsync(CancellationToken cancellationToken)
+    {
+        var queue = _outgoing.Reader;
+        while (await queue.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (queue.TryRead(out var frame))
+            {
+                _writer.Write(frame.Span);
+                if (_writer.UnflushedBytes >= 64 * 1024)
+                {
+                    await _writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            await _writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Yields each complete line. A line is valid only until the next one is requested.
+    /// Ends at end of stream (an unterminated last line is dropped); throws <see cref="LineTooLongException"/>.
+    /// </summary>
+    public async IAsyncEnumerable<ReadOnlySequence<byte>> ReadLinesAsync(
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var handled = 0;
+        while (true)
+        {
+            var read = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var buffer = read.Buffer;
+            while (true)
+            {
+                var status = _framer.TryReadLine(ref buffer, out var line);
+                if (status == FrameStatus.TooLong)
+                {
+                    throw new LineTooLongException(_framer.MaxLineBytes);
+                }
+                if (status == FrameStatus.NeedMore)
+                {
+                    break;
+                }
+                yield return line;
+                if (++handled % LinesPerYield == 0)
+                {
+                    await Task.Yield();
+                }
+            }
+            _reader.AdvanceTo(buffer.Start, buffer.End);
+            if (read.IsCompleted || read.IsCanceled)
+            {
+                yield break;
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Abort();
+        try
+        {
+            await _reader.CompleteAsync().ConfigureAwait(false);
+            await _writer.CompleteAsync().ConfigureAwait(false); // may try to flush into the closed socket
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or SocketException or InvalidOperationException)
+        {
+            // Whatever was unsent is lost with the connection, by design.
+        }
+        await _stream.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,113 @@
+using System.Text;
+
+namespace SimpleBB.Protocol;
+
+/// <summary>
+/// Validation shared by suggest, server and builder. A project name becomes a file name on every builder and a
+/// revision becomes a script argument, so both are checked on every side before they are used.
+/// Each method returns null when the value is fine, or a sentence saying what is wrong.
+/// </summary>
+public static class Names
+{
+    public const int MaxProjectLength = 100;
+    public const int MaxRevisionBytes = 255;
+    public const int MaxBuilderNameLength = 100;
+
+    /// <summary>A plain file name: no slash, no "..", no leading dot or dash, no control characters or spaces.</summary>
+    public static string? CheckProject(string? project) => CheckPlainName("project name", project, MaxProjectLength);
+
+    /// <summary>A builder name appears in every server.log line, so it follows the project rules.</summary>
+    public static string? CheckBuilderName(string? name) => CheckPlainName("builder name", name, MaxBuilderNameLength);
+
+    /// <summary>A build id names files on the builder, so it is kept to letters, digits, '.', '_' and '-' (at most 64).</summary>
+    public static string? CheckBuildId(string? id)
+    {
+        if (string.IsNullOrEmpty(id) || id.Length > 64 || id[0] == '.' || id[0] == '-')
+        {
+            return "build id must be 1 to 64 characters and not start with '.' or '-'";
+        }
+        foreach (var c in id)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
+            {
+                return $"build id \"{Printable(id)}\" may contain only letters, digits, '.', '_' and '-'";
+            }
+        }
+        return null;
+    }
+
+    /// <summary>A revision: a branch, tag or commit; no control characters or spaces, no leading dash, at most 255 bytes.</summary>
+    public static string? CheckRevision(string? revision)
+    {
+        if (string.IsNullOrEmpty(revision))
+        {
+            return "revision is empty";
+        }
+        if (Encoding.UTF8.GetByteCount(revision) > MaxRevisionBytes)
+        {
+            return $"revision is longer than {MaxRevisionBytes} bytes";
+        }
+        if (revision[0] == '-')
+        {
+            return $"revision \"{Printable(revision)}\" starts with a dash";
+        }
+        if (HasControlOrSpace(revision))
+        {
+            return $"revision \"{Printable(revision)}\" contains a space or a control character";
+        }
+        return null;
+    }
+
+    private static string? CheckPlainName(string what, string? name, int maxLength)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return $"{what} is empty";
+        }
+        if (name.Length > maxLength)
+        {
+            return $"{what} is longer than {maxLength} characters";
+        }
+        if (name[0] == '.' || name[0] == '-')
+        {
+            return $"{what} \"{Printable(name)}\" starts with '{name[0]}'";
+        }
+        if (name.Contains('/') || name.Contains('\\'))
+        {
+            return $"{what} \"{Printable(name)}\" contains a slash; it must be a plain file name";
+        }
+        if (HasControlOrSpace(name))
+        {
+            return $"{what} \"{Printable(name)}\" contains a space or a control character";
+        }
+        return null;
+    }
+
+    private static bool HasControlOrSpace(string value)
+    {
+        foreach (var c in value)
+        {
+            if (char.IsControl(c) || char.IsWhiteSpace(c))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Renders a value for an error message with control characters made visible and the length bounded.</summary>
+    public static string Printable(string value)
+    {
+        var builder = new StringBuilder(Math.Min(value.Length, 64));
+        foreach (var c in value)
+        {
+            if (builder.Length >= 60)
+            {
+                builder.Append('…');
+                break;
+            }
+            builder.Append(char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString());
+        }
+        return builder.ToString();
+    }
+}

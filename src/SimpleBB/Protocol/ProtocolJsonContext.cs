@@ -1,0 +1,22 @@
+using System.Text.Json.Serialization;
+
+namespace SimpleBB.Protocol;
+
+/// <summary>Source-generated serializers: no reflection at run time, trimming- and NativeAOT-safe.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    RespectNullableAnnotations = true,
+    RespectRequiredConstructorParameters = true,
+    GenerationMode = JsonSourceGenerationMode.Default)]
+[JsonSerializable(typeof(Hello))]
+[JsonSerializable(typeof(Welcome))]
+[JsonSerializable(typeof(ErrorMessage))]
+[JsonSerializable(typeof(SuggestMessage))]
+[JsonSerializable(typeof(Accepted))]
+[JsonSerializable(typeof(BuildMessage))]
+[JsonSerializable(typeof(ResultMessage))]
+[JsonSerializable(typeof(Ack))]
+[JsonSerializable(typeof(Ping))]
+[JsonSerializable(typeof(Pong))]
+[JsonSerializable(typeof(Bye))]
+internal sealed partial class ProtocolJsonContext : JsonSerializerContext;

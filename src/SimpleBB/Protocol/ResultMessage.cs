@@ -1,0 +1,27 @@
+using System.Text.Json;
+
+namespace SimpleBB.Protocol;
+
+/// <summary>Builder to server: how one build ended. The server answers <see cref="Ack"/> once it is in server.log.</summary>
+public sealed record ResultMessage : Message
+{
+    public override string Type => "result";
+    public required string Id { get; init; }
+    public required string Project { get; init; }
+    public required string Revision { get; init; }
+
+    /// <summary>The script's exit code; -1 when there was no script or it could not be started.</summary>
+    public required int ExitCode { get; init; }
+
+    /// <summary>True when the build was killed at its deadline.</summary>
+    public bool TimedOut { get; init; }
+
+    public required long DurationMs { get; init; }
+    public required Uname Uname { get; init; }
+    public required string Runtime { get; init; }
+
+    /// <summary>The last part of the script's output (at most <see cref="ProtocolLimits.MaxOutputBytes"/>).</summary>
+    public required string Output { get; init; }
+
+    public override void WriteTo(Utf8JsonWriter writer) => JsonSerializer.Serialize(writer, this, ProtocolJsonContext.Default.ResultMessage);
+}

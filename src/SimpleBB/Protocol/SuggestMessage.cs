@@ -1,0 +1,13 @@
+using System.Text.Json;
+
+namespace SimpleBB.Protocol;
+
+/// <summary>A suggester asks the server to have every builder build one revision of a project.</summary>
+public sealed record SuggestMessage : Message
+{
+    public override string Type => "suggest";
+    public required string Project { get; init; }
+    public required string Revision { get; init; }
+
+    public override void WriteTo(Utf8JsonWriter writer) => JsonSerializer.Serialize(writer, this, ProtocolJsonContext.Default.SuggestMessage);
+}

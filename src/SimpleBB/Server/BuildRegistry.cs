@@ -1,0 +1,132 @@
+using Serilog;
+using SimpleBB.Protocol;
+
+namespace SimpleBB.Server;
+
+/// <summary>
+/// The server's one piece of shared state: which builders are connected and which builds each still owes.
+/// Fan-out happens here under one short lock: the build is encoded once and only enqueued on each builder's
+/// connection, so no socket write ever happens while the lock is held.
+/// </summary>
+internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandingPerBuilder, int maxRetainedBuilders)
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<string, BuilderEntry> _builders = new(StringComparer.Ordinal);
+    private int _connected;
+
+    public int ConnectedBuilders => Volatile.Read(ref _connected);
+
+    /// <summary>Makes <paramref name="session"/> the connection of its builder name; returns the one it replaces.</summary>
+    public ServerSession? Register(string name, ServerSession session)
+    {
+        lock (_gate)
+        {
+            if (!_builders.TryGetValue(name, out var entry))
+            {
+                entry = new BuilderEntry(name);
+                _builders.Add(name, entry);
+            }
+            var previous = entry.Session;
+            entry.Session = session;
+            if (previous is null)
+            {
+                _connected++;
+            }
+            return previous;
+        }
+    }
+
+    /// <summary>Detaches a closed connection; returns the builds its builder still owes (for the log).</summary>
+    public string[] Unregister(string name, ServerSession session)
+    {
+        lock (_gate)
+        {
+            if (!_builders.TryGetValue(name, out var entry) || entry.Session != session)
+            {
+                return [];
+            }
+            entry.Session = null;
+            _connected--;
+            var owed = entry.Outstanding.Keys.ToArray();
+            if (owed.Length == 0 || _builders.Count - _connected > maxRetainedBuilders)
+            {
+                _builders.Remove(name);
+            }
+            return owed;
+        }
+    }
+
+    /// <summary>Assigns an id and enqueues the build on every connected builder. Returns the id and how many got it.</summary>
+    public (string Id, int Builders) Dispatch(string project, string revision)
+    {
+        var build = new BuildMessage { Id = ids.Next(), Project = project, Revision = revision };
+        ReadOnlyMemory<byte> frame = MessageCodec.Encode(build);
+        var sent = 0;
+        List<ServerSession>? slow = null;
+        lock (_gate)
+        {
+            foreach (var entry in _builders.Values)
+            {
+                var session = entry.Session;
+                if (session is null)
+                {
+                    continue;
+                }
+                if (!session.Connection.TrySend(frame))
+                {
+                    (slow ??= []).Add(session);
+                    continue;
+                }
+                if (entry.Outstanding.Count >= maxOutstandingPerBuilder)
+                {
+                    var oldest = entry.Outstanding.GetAt(0).Key;
+                    entry.Outstanding.RemoveAt(0);
+                    log.Warning("Builder {Builder} owes {Count} results; forgetting the oldest [build {BuildId}]",
+                        entry.Name, maxOutstandingPerBuilder, oldest);
+                }
+                entry.Outstanding.Add(build.Id, build);
+                sent++;
+            }
+        }
+        foreach (var session in slow ?? [])
+        {
+            session.Drop(ErrorCodes.SlowConsumer, "outgoing queue full: the peer is not reading");
+        }
+        return (build.Id, sent);
+    }
+
+    /// <summary>Decides whether a result may be recorded, without changing anything.</summary>
+    public ResultCheck Check(string builder, ResultMessage result)
+    {
+        if (!ids.IsOurs(result.Id))
+        {
+            return ResultCheck.FromEarlierServer;
+        }
+        lock (_gate)
+        {
+            if (!_builders.TryGetValue(builder, out var entry) || !entry.Outstanding.TryGetValue(result.Id, out var build))
+            {
+                return ResultCheck.Unknown;
+            }
+            return build.Project == result.Project && build.Revision == result.Revision
+                ? ResultCheck.Expected
+                : ResultCheck.Mismatch;
+        }
+    }
+
+    /// <summary>The result of a build is in server.log: the builder no longer owes it.</summary>
+    public void Complete(string builder, string id)
+    {
+        lock (_gate)
+        {
+            if (_builders.TryGetValue(builder, out var entry))
+            {
+                entry.Outstanding.Remove(id);
+                if (entry.Session is null && entry.Outstanding.Count == 0)
+                {
+                    _builders.Remove(builder);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+using System.CommandLine;
+using System.Net;
+using System.Net.Sockets;
+using SimpleBB.Hosting;
+using SimpleBB.Protocol;
+
+namespace SimpleBB.Server;
+
+/// <summary>The command line of simplebb-server.</summary>
+public static class ServerCommand
+{
+    public static RootCommand Create()
+    {
+        var listen = EnvOptions.String("--listen", ["-l"], "SIMPLEBB_LISTEN", () => "0.0.0.0",
+            "Address to listen on (0.0.0.0: all IPv4 interfaces, :: for IPv6 too)");
+        var port = EnvOptions.Int("--port", ["-p"], "SIMPLEBB_PORT", ProtocolLimits.DefaultPort, 0, 65535, "TCP port");
+        var logFile = EnvOptions.String("--log-file", [], "SIMPLEBB_LOG_FILE", () => "server.log",
+            "Where results and events are logged; the current file keeps this name when it rotates");
+        var logMaxMb = EnvOptions.Int("--log-max-mb", [], "SIMPLEBB_LOG_MAX_MB", 64, 1, 1_000_000,
+            "Rotate the log when it reaches this many MiB (it becomes <log-file>.1)");
+        var logKeep = EnvOptions.Int("--log-keep", [], "SIMPLEBB_LOG_KEEP", 5, 0, 1000, "Rotated log parts to keep");
+        var maxLine = EnvOptions.Int("--max-line-bytes", [], "SIMPLEBB_MAX_LINE_BYTES", ProtocolLimits.DefaultMaxLineBytes,
+            1024, 16 * 1024 * 1024, "Longest accepted message line; a longer one closes the connection");
+        var maxConnections = EnvOptions.Int("--max-connections", [], "SIMPLEBB_MAX_CONNECTIONS", 10_000, 1, 1_000_000,
+            "Connections beyond this are refused with an error");
+        var maxPending = EnvOptions.Int("--max-pending", [], "SIMPLEBB_MAX_PENDING", 1024, 1, 1_000_000,
+            "Messages queued for one peer before it is disconnected as too slow");
+        var helloTimeout = EnvOptions.Int("--hello-timeout", [], "SIMPLEBB_HELLO_TIMEOUT", 10, 1, 3600,
+            "Seconds a new connection has to send hello");
+        var heartbeat = EnvOptions.Int("--heartbeat", [], "SIMPLEBB_HEARTBEAT", 15, 1, 3600,
+            "Seconds between pings; a peer silent for 3 intervals is disconnected");
+        var quiet = EnvOptions.Flag("--quiet", "SIMPLEBB_QUIET", "Log only to the log file, not to stderr");
+
+        var root = new RootCommand(
+            """
+            simplebb-server: accepts builders and suggesters over TCP, sends every suggested build to every
+            connected builder, and records every result as one line in the log file (SUCCESS, FAILED <code>
+            or TIMEOUT), flushed before the builder is told it arrived.
+
+            Exit codes: 0 stopped by Ctrl-C or SIGTERM; 1 could not start (port in use, log not writable);
+            2 bad command line or environment variable.
+            """)
+        {
+            listen, port, logFile, logMaxMb, logKeep, maxLine, maxConnections, maxPending, helloTimeout, heartbeat, quiet,
+        };
+        root.SetAction(async (parse, cancellationToken) =>
+        {
+            var listenAddress = parse.GetValue(listen)!;
+            if (!IPAddress.TryParse(listenAddress, out _))
+            {
+                await Console.Error.WriteLineAsync($"simplebb-server: --listen \"{listenAddress}\" is not an IP address");
+                return ExitCodes.Usage;
+            }
+            var options = new ServerOptions
+            {
+                Listen = listenAddress,
+                Port = parse.GetValue(port),
+                MaxLineBytes = parse.GetValue(maxLine),
+                MaxConnections = parse.GetValue(maxConnections),
+                MaxPendingMessages = parse.GetValue(maxPending),
+                HelloTimeout = TimeSpan.FromSeconds(parse.GetValue(helloTimeout)),
+                HeartbeatInterval = TimeSpan.FromSeconds(parse.GetValue(heartbeat)),
+            };
+            var path = parse.GetValue(logFile)!;
+            FileLogSink sink;
+            try
+            {
+                sink = new FileLogSink(path, LogSetup.FileFormatter(), parse.GetValue(logMaxMb) * 1024L * 1024, parse.GetValue(logKeep));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                await Console.Error.WriteLineAsync($"simplebb-server: cannot open log file {path}: {ex.Message}");
+                return ExitCodes.Failure;
+            }
+            using (sink)
+            using (var log = LogSetup.ForServer(sink, console: !parse.GetValue(quiet)))
+            {
+                var server = new SimpleBbServer(options, log, sink);
+                try
+                {
+                    server.Start();
+                }
+                catch (SocketException ex)
+                {
+                    log.Error("Cannot listen on {Address} port {Port}: {Reason}", options.Listen, options.Port, ex.Message);
+                    await Console.Error.WriteLineAsync($"simplebb-server: cannot listen on {options.Listen} port {options.Port}: {ex.Message}");
+                    return ExitCodes.Failure;
+                }
+                await server.RunAsync(cancellationToken);
+                return ExitCodes.Ok;
+            }
+        });
+        return root;
+    }
+}

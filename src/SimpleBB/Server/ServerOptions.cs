@@ -1,0 +1,37 @@
+using SimpleBB.Protocol;
+
+namespace SimpleBB.Server;
+
+/// <summary>Everything the server can be told; each default is what a one-machine quick start needs.</summary>
+public sealed record ServerOptions
+{
+    /// <summary>Address to listen on; 0.0.0.0 accepts builders from other machines.</summary>
+    public string Listen { get; init; } = "0.0.0.0";
+
+    /// <summary>TCP port; 0 picks a free one (tests).</summary>
+    public int Port { get; init; } = ProtocolLimits.DefaultPort;
+
+    /// <summary>Name the server gives in welcome.</summary>
+    public string Name { get; init; } = Environment.MachineName;
+
+    /// <summary>Longest accepted line; a longer one is refused before it is buffered and the connection is closed.</summary>
+    public int MaxLineBytes { get; init; } = ProtocolLimits.DefaultMaxLineBytes;
+
+    /// <summary>A connection that has not said hello by then is closed.</summary>
+    public TimeSpan HelloTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Connections beyond this are refused with an error.</summary>
+    public int MaxConnections { get; init; } = 10_000;
+
+    /// <summary>Messages queued for one peer; a peer that lets its queue fill is disconnected.</summary>
+    public int MaxPendingMessages { get; init; } = 1024;
+
+    /// <summary>Ping interval; a peer silent for three intervals is considered gone.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Builds one builder may have unanswered before the oldest are forgotten.</summary>
+    public int MaxOutstandingPerBuilder { get; init; } = 10_000;
+
+    /// <summary>Results remembered (by build id and builder) so a resent one is not logged twice.</summary>
+    public int MaxRememberedResults { get; init; } = 1_000_000;
+}

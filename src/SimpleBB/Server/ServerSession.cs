@@ -1,0 +1,250 @@
+using System.Buffers;
+using System.Net.Sockets;
+using Serilog;
+using SimpleBB.Hosting;
+using SimpleBB.Protocol;
+
+namespace SimpleBB.Server;
+
+/// <summary>
+/// One connected peer: a receive loop that decodes and answers its lines, and the connection's send loop.
+/// Everything a peer sends is checked here; a bad line is answered with an error and either tolerated or,
+/// for a protocol violation, ends this connection only.
+/// </summary>
+internal sealed class ServerSession
+{
+    /// <summary>Rejections logged per connection before the rest are only counted, so a flood cannot flood the log.</summary>
+    private const int LoggedRejections = 10;
+
+    private readonly SimpleBbServer _server;
+    private readonly CancellationTokenSource _closing = new();
+    private ILogger _log;
+    private int _rejections;
+    private string? _dropReason;
+
+    public ServerSession(SimpleBbServer server, LineConnection connection, ILogger log)
+    {
+        _server = server;
+        Connection = connection;
+        Address = connection.RemoteAddress;
+        _log = log;
+        ConnectedAt = LastReceived = Environment.TickCount64;
+    }
+
+    public LineConnection Connection { get; }
+
+    public string Address { get; }
+
+    /// <summary>Set by hello; null until then.</summary>
+    public string? Role { get; private set; }
+
+    public string? Name { get; private set; }
+
+    public long ConnectedAt { get; }
+
+    /// <summary>Tick count of the last line received (any line counts as a sign of life).</summary>
+    public long LastReceived { get; private set; }
+
+    public long LastPing { get; set; }
+
+    /// <summary>For logs: "builder b1 (127.0.0.1:5000)" or just the address before hello.</summary>
+    public string Peer => Name is null ? Address : $"{Role} {Name} ({Address})";
+
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, _closing.Token);
+        var sending = SendAsync();
+        string? reason = null;
+        try
+        {
+            await foreach (var line in Connection.ReadLinesAsync(linked.Token).ConfigureAwait(false))
+            {
+                LastReceived = Environment.TickCount64;
+                if (!await HandleAsync(line, linked.Token).ConfigureAwait(false))
+                {
+                    break;
+                }
+            }
+        }
+        catch (LineTooLongException ex)
+        {
+            Reject(ErrorCodes.LineTooLong, $"a line is longer than {ex.MaxLineBytes} bytes", close: true);
+        }
+        catch (OperationCanceledException)
+        {
+            // Closing on purpose: shutdown, a drop or a violation already logged.
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            reason = ex.InnerException?.Message ?? ex.Message;
+        }
+
+        if (stopping.IsCancellationRequested && _dropReason is null)
+        {
+            Connection.TrySend(new Bye { Reason = "server shutting down" });
+        }
+        Connection.CompleteSending();
+        await Task.WhenAny(sending, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)).ConfigureAwait(false);
+        await Connection.DisposeAsync().ConfigureAwait(false);
+        _server.OnClosed(this, _dropReason ?? reason ?? "closed");
+    }
+
+    private async Task SendAsync()
+    {
+        try
+        {
+            await Connection.RunSendLoopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The peer went away; the receive loop notices and logs it.
+        }
+        finally
+        {
+            _closing.Cancel();
+        }
+    }
+
+    /// <summary>Queues a message; a peer whose queue is full is dropped rather than allowed to slow anyone.</summary>
+    public void Send(Message message)
+    {
+        if (!Connection.TrySend(message) && _dropReason is null)
+        {
+            Drop(ErrorCodes.SlowConsumer, "outgoing queue full: the peer is not reading");
+        }
+    }
+
+    /// <summary>Ends the connection at once (slow consumer, dead peer, server cannot record), with a warning.</summary>
+    public void Drop(string code, string reason)
+    {
+        if (Interlocked.CompareExchange(ref _dropReason, reason, null) is not null)
+        {
+            return;
+        }
+        _log.Warning("Dropping {Peer}: {Code}: {Reason}", Peer, code, reason);
+        Connection.TrySend(new ErrorMessage { Code = code, Message = reason });
+        Connection.CompleteSending();
+        _ = _closing.CancelAsync(); // never run the receive loop's continuation on the caller's thread
+    }
+
+    /// <summary>Answers a bad message with an error; returns whether the connection goes on.</summary>
+    public bool Reject(string code, string reason, bool close, string? id = null)
+    {
+        var count = Interlocked.Increment(ref _rejections);
+        if (count <= LoggedRejections)
+        {
+            _log.Warning("Rejected message from {Peer}: {Code}: {Reason}{Closing}", Peer, code, reason,
+                close ? "; closing the connection" : "");
+        }
+        else if (count == LoggedRejections + 1)
+        {
+            _log.Warning("More than {Count} rejected messages from {Peer}; not logging the rest", LoggedRejections, Peer);
+        }
+        Connection.TrySend(new ErrorMessage { Code = code, Message = reason, Id = id });
+        return !close;
+    }
+
+    private ValueTask<bool> HandleAsync(in ReadOnlySequence<byte> line, CancellationToken cancellationToken)
+    {
+        var decoded = MessageCodec.Decode(line);
+        if (decoded.Message is not { } message)
+        {
+            return new(Reject(decoded.ErrorCode!, decoded.Reason!, close: Role is null));
+        }
+        if (Role is null)
+        {
+            return new(message is Hello hello
+                ? OnHello(hello)
+                : Reject(ErrorCodes.HelloRequired, $"the first message must be hello, not \"{message.Type}\"", close: true));
+        }
+        switch (message)
+        {
+            case Hello:
+                return new(Reject(ErrorCodes.DuplicateHello, "hello was already received on this connection", close: true));
+            case Ping:
+                Send(Pong.Instance);
+                return new(true);
+            case Pong:
+                return new(true);
+            case ErrorMessage error:
+                _log.Warning("{Peer} reports an error: {Code}: {Reason}", Peer, error.Code, error.Message);
+                return new(true);
+            case SuggestMessage suggest when Role == Roles.Suggest:
+                return new(OnSuggest(suggest));
+            case ResultMessage result when Role == Roles.Builder:
+                return OnResultAsync(result, cancellationToken);
+            default:
+                return new(Reject(ErrorCodes.NotAllowed, $"a {Role} may not send \"{message.Type}\"", close: false));
+        }
+    }
+
+    private bool OnHello(Hello hello)
+    {
+        if (hello.Protocol != ProtocolLimits.Version)
+        {
+            return Reject(ErrorCodes.UnsupportedProtocol,
+                $"this server speaks protocol {ProtocolLimits.Version}, not {hello.Protocol}", close: true);
+        }
+        if (hello.Role is not (Roles.Builder or Roles.Suggest))
+        {
+            return Reject(ErrorCodes.BadRole, $"role must be \"builder\" or \"suggest\", not \"{Names.Printable(hello.Role)}\"", close: true);
+        }
+        if (Names.CheckBuilderName(hello.Name) is { } problem)
+        {
+            return Reject(ErrorCodes.BadName, problem, close: true);
+        }
+
+        Role = hello.Role;
+        Name = hello.Name;
+        _log = _log.ForContext("Builder", Name);
+        Send(new Welcome
+        {
+            Server = _server.Options.Name,
+            Version = ProductInfo.Version,
+            Protocol = ProtocolLimits.Version,
+            HeartbeatSeconds = (int)Math.Ceiling(_server.Options.HeartbeatInterval.TotalSeconds),
+        });
+        if (Role == Roles.Builder)
+        {
+            var replaced = _server.Registry.Register(Name, this);
+            _log.Information("Builder {Builder} connected from {Address} (SimpleBB {Version})", Name, Address, hello.Version);
+            replaced?.Drop(ErrorCodes.Replaced, $"builder {Name} connected again from {Address}");
+        }
+        return true;
+    }
+
+    private bool OnSuggest(SuggestMessage suggest)
+    {
+        if (Names.CheckProject(suggest.Project) is { } badProject)
+        {
+            return Reject(ErrorCodes.BadProject, badProject, close: false);
+        }
+        if (Names.CheckRevision(suggest.Revision) is { } badRevision)
+        {
+            return Reject(ErrorCodes.BadRevision, badRevision, close: false);
+        }
+        var (id, builders) = _server.Registry.Dispatch(suggest.Project, suggest.Revision);
+        _log.Information("Build {Project}/{Revision} suggested by {Client} ({Address}), sent to {Builders} builder(s) [build {BuildId}]",
+            suggest.Project, suggest.Revision, Name, Address, builders, id);
+        Send(new Accepted { Id = id, Project = suggest.Project, Revision = suggest.Revision, Builders = builders });
+        return true;
+    }
+
+    private async ValueTask<bool> OnResultAsync(ResultMessage result, CancellationToken cancellationToken)
+    {
+        if (Names.CheckProject(result.Project) is { } badProject)
+        {
+            return Reject(ErrorCodes.BadProject, badProject, close: false, id: result.Id);
+        }
+        if (Names.CheckRevision(result.Revision) is { } badRevision)
+        {
+            return Reject(ErrorCodes.BadRevision, badRevision, close: false, id: result.Id);
+        }
+        if (Names.CheckBuildId(result.Id) is { } badId)
+        {
+            return Reject(ErrorCodes.BadMessage, badId, close: false);
+        }
+        await _server.Recorder.EnqueueAsync(this, result, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+}

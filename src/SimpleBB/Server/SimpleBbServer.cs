@@ -1,0 +1,219 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Serilog;
+using SimpleBB.Hosting;
+using SimpleBB.Protocol;
+
+namespace SimpleBB.Server;
+
+/// <summary>
+/// The server: accepts connections, runs one <see cref="ServerSession"/> per peer, checks heartbeats and hello
+/// deadlines, and records results through the <see cref="ResultRecorder"/>. It knows nothing about projects.
+/// </summary>
+public sealed class SimpleBbServer : IAsyncDisposable
+{
+    private readonly ILogger _log;
+    private readonly ConcurrentDictionary<ServerSession, Task> _sessions = new();
+    private readonly ReadOnlyMemory<byte> _pingFrame = MessageCodec.Encode(Ping.Instance);
+    private Socket? _listener;
+
+    /// <param name="options">Limits and addresses.</param>
+    /// <param name="log">The logger that writes to <paramref name="resultLog"/> (and usually the console).</param>
+    /// <param name="resultLog">server.log; results are flushed to it before they are acknowledged.</param>
+    public SimpleBbServer(ServerOptions options, ILogger log, FileLogSink resultLog)
+    {
+        Options = options;
+        _log = log;
+        var ids = new BuildIds(DateTimeOffset.UtcNow);
+        Registry = new BuildRegistry(log, ids, options.MaxOutstandingPerBuilder, options.MaxConnections);
+        Recorder = new ResultRecorder(log, resultLog, Registry, options.MaxRememberedResults);
+    }
+
+    public ServerOptions Options { get; }
+
+    internal BuildRegistry Registry { get; }
+
+    internal ResultRecorder Recorder { get; }
+
+    /// <summary>Where the server listens, once started (the real port when 0 was asked for).</summary>
+    public IPEndPoint LocalEndPoint => (IPEndPoint)(_listener?.LocalEndPoint ?? throw new InvalidOperationException("not started"));
+
+    public int ConnectedBuilders => Registry.ConnectedBuilders;
+
+    /// <summary>Binds and listens. Throws <see cref="SocketException"/> if the address cannot be used.</summary>
+    public void Start()
+    {
+        var address = IPAddress.Parse(Options.Listen);
+        var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (address.Equals(IPAddress.IPv6Any))
+            {
+                listener.DualMode = true;
+            }
+            listener.Bind(new IPEndPoint(address, Options.Port));
+            listener.Listen(4096);
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+        _listener = listener;
+        _log.Information("SimpleBB server {Version} listening on {Endpoint}", ProductInfo.Version, LocalEndPoint);
+    }
+
+    /// <summary>Serves until <paramref name="stopping"/> is cancelled, then shuts down cleanly.</summary>
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        var listener = _listener ?? throw new InvalidOperationException("Start() first");
+        var recording = Recorder.RunAsync();
+        var sweeping = SweepAsync(stopping);
+        try
+        {
+            await AcceptAsync(listener, stopping).ConfigureAwait(false);
+        }
+        finally
+        {
+            listener.Dispose();
+            _log.Information("Shutting down: closing {Count} connections", _sessions.Count);
+            await Task.WhenAll(_sessions.Values).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            Recorder.Complete();
+            await recording.ConfigureAwait(false);
+            await sweeping.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            _log.Information("Server stopped");
+        }
+    }
+
+    private async Task AcceptAsync(Socket listener, CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await listener.AcceptAsync(stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (SocketException ex)
+            {
+                // Typically out of file descriptors; back off briefly instead of spinning.
+                _log.Warning("Accept failed: {Reason}", ex.Message);
+                await Task.Delay(100, stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                continue;
+            }
+
+            if (_sessions.Count >= Options.MaxConnections)
+            {
+                RefuseFull(socket);
+                continue;
+            }
+            LineConnection.Configure(socket);
+            var connection = new LineConnection(socket, Options.MaxLineBytes, Options.MaxPendingMessages);
+            var session = new ServerSession(this, connection, _log);
+            var run = new TaskCompletionSource();
+            _sessions[session] = run.Task;
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await session.RunAsync(stopping).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    _log.Error(ex, "Unexpected failure serving {Peer}", session.Peer);
+                }
+                finally
+                {
+                    _sessions.TryRemove(session, out _);
+                    run.TrySetResult();
+                }
+            }, CancellationToken.None);
+        }
+    }
+
+    private void RefuseFull(Socket socket)
+    {
+        var address = socket.RemoteEndPoint?.ToString();
+        _log.Warning("Refused {Address}: {Max} connections already open", address, Options.MaxConnections);
+        try
+        {
+            socket.Blocking = false;
+            socket.Send(MessageCodec.Encode(new ErrorMessage
+            {
+                Code = ErrorCodes.ServerFull,
+                Message = $"the server already has {Options.MaxConnections} connections",
+            }));
+        }
+        catch (SocketException)
+        {
+            // The refusal is best effort; the close says the rest.
+        }
+        socket.Dispose();
+    }
+
+    /// <summary>Called by a session when its connection has ended.</summary>
+    internal void OnClosed(ServerSession session, string reason)
+    {
+        if (session.Role != Roles.Builder || session.Name is null)
+        {
+            return;
+        }
+        var owed = Registry.Unregister(session.Name, session);
+        if (owed.Length > 0)
+        {
+            _log.Warning("Builder {Builder} ({Address}) disconnected ({Reason}) with builds in progress: {BuildIds}",
+                session.Name, session.Address, reason, owed);
+        }
+        else
+        {
+            _log.Warning("Builder {Builder} ({Address}) disconnected ({Reason})", session.Name, session.Address, reason);
+        }
+    }
+
+    /// <summary>Once per tick: closes connections past their hello deadline or silent too long, and sends pings.</summary>
+    private async Task SweepAsync(CancellationToken stopping)
+    {
+        var interval = (long)Options.HeartbeatInterval.TotalMilliseconds;
+        var helloTimeout = (long)Options.HelloTimeout.TotalMilliseconds;
+        var tick = TimeSpan.FromMilliseconds(Math.Clamp(Math.Min(interval, helloTimeout) / 4, 20, 1000));
+        using var timer = new PeriodicTimer(tick);
+        while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
+        {
+            var now = Environment.TickCount64;
+            foreach (var session in _sessions.Keys)
+            {
+                if (session.Role is null)
+                {
+                    if (now - session.ConnectedAt > helloTimeout)
+                    {
+                        session.Drop(ErrorCodes.HelloTimeout, $"no hello within {Options.HelloTimeout.TotalSeconds:0.###} s");
+                    }
+                    continue;
+                }
+                if (now - session.LastReceived > 3 * interval)
+                {
+                    session.Drop(ErrorCodes.HeartbeatTimeout, $"nothing received for {3 * interval / 1000.0:0.###} s");
+                }
+                else if (now - session.LastPing >= interval && now - session.LastReceived >= interval)
+                {
+                    session.LastPing = now;
+                    if (!session.Connection.TrySend(_pingFrame))
+                    {
+                        session.Drop(ErrorCodes.SlowConsumer, "outgoing queue full: the peer is not reading");
+                    }
+                }
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _listener?.Dispose();
+        await Task.WhenAll(_sessions.Values).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+}

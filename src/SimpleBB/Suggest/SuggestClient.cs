@@ -1,0 +1,88 @@
+using System.Net.Sockets;
+using SimpleBB.Hosting;
+using SimpleBB.Protocol;
+
+namespace SimpleBB.Suggest;
+
+/// <summary>Connects, says hello as a suggester, sends one suggestion per revision and collects the answers.</summary>
+public static class SuggestClient
+{
+    public static async Task<IReadOnlyList<SuggestOutcome>> SuggestAsync(
+        string host, int port, string name, string project, IReadOnlyList<string> revisions, TimeSpan timeout,
+        CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        Socket socket;
+        try
+        {
+            socket = await LineConnection.ConnectAsync(host, port, deadline.Token).ConfigureAwait(false);
+        }
+        catch (SocketException ex)
+        {
+            throw new SuggestException($"cannot connect to {host}:{port}: {ex.Message}", connected: false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new SuggestException($"cannot connect to {host}:{port}: no answer within {timeout.TotalSeconds:0.#} s", connected: false);
+        }
+
+        await using var connection = new LineConnection(socket, ProtocolLimits.DefaultMaxLineBytes, revisions.Count + 16);
+        var sending = connection.RunSendLoopAsync(deadline.Token);
+        connection.TrySend(new Hello { Role = Roles.Suggest, Name = name, Version = ProductInfo.Version, Protocol = ProtocolLimits.Version });
+        foreach (var revision in revisions)
+        {
+            connection.TrySend(new SuggestMessage { Project = project, Revision = revision });
+        }
+
+        var outcomes = new List<SuggestOutcome>(revisions.Count);
+        var welcomed = false;
+        try
+        {
+            await foreach (var line in connection.ReadLinesAsync(deadline.Token).ConfigureAwait(false))
+            {
+                var decoded = MessageCodec.Decode(line);
+                switch (decoded.Message)
+                {
+                    case null:
+                        throw new SuggestException($"the server sent an invalid message: {decoded.Reason}", connected: true);
+                    case Welcome:
+                        welcomed = true;
+                        break;
+                    case ErrorMessage error when !welcomed:
+                        throw new SuggestException($"the server refused this client: {error.Code}: {error.Message}", connected: true);
+                    case ErrorMessage error:
+                        outcomes.Add(new SuggestOutcome(revisions[outcomes.Count], null, 0, error.Code, error.Message));
+                        break;
+                    case Accepted accepted:
+                        outcomes.Add(new SuggestOutcome(revisions[outcomes.Count], accepted.Id, accepted.Builders, null, null));
+                        break;
+                    case Ping:
+                        connection.TrySend(Pong.Instance);
+                        break;
+                    case Bye bye:
+                        throw new SuggestException($"the server is going away: {bye.Reason}", connected: true);
+                }
+                if (outcomes.Count == revisions.Count)
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new SuggestException($"no answer from {host}:{port} within {timeout.TotalSeconds:0.#} s", connected: true);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException)
+        {
+            throw new SuggestException($"connection to {host}:{port} lost: {ex.Message}", connected: true);
+        }
+        if (outcomes.Count < revisions.Count)
+        {
+            throw new SuggestException($"the server closed the connection after {outcomes.Count} of {revisions.Count} answers", connected: true);
+        }
+        connection.CompleteSending();
+        await sending.WaitAsync(TimeSpan.FromSeconds(1), CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        return outcomes;
+    }
+}

@@ -1,0 +1,114 @@
+using System.CommandLine;
+using SimpleBB.Hosting;
+using SimpleBB.Protocol;
+
+namespace SimpleBB.Suggest;
+
+/// <summary>The command line of simplebb-suggest.</summary>
+public static class SuggestCommand
+{
+    public static RootCommand Create()
+    {
+        var host = EnvOptions.String("--host", ["-H"], "SIMPLEBB_HOST", () => "127.0.0.1", "Server host name or address");
+        var port = EnvOptions.Int("--port", ["-p"], "SIMPLEBB_PORT", ProtocolLimits.DefaultPort, 1, 65535, "Server TCP port");
+        var timeout = EnvOptions.Int("--timeout", ["-t"], "SIMPLEBB_TIMEOUT", 10, 1, 3600, "Seconds to wait for the server's answers");
+        var project = new Argument<string>("PROJECT") { Description = "Project to build: the name of the build script on each builder" };
+        var revisions = new Argument<string[]>("REVISION")
+        {
+            Description = "Revisions (branches, tags, commits) to build; none: read git post-receive lines from stdin",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+
+        var root = new RootCommand(
+            """
+            simplebb-suggest: asks a SimpleBB server to have every connected builder build PROJECT at each REVISION,
+            and prints the build id the server assigned and how many builders received it.
+            With no REVISION it reads git post-receive lines ("<old> <new> <ref>") from stdin and suggests every
+            created or updated branch, skipping deleted branches, tags and malformed lines.
+
+            Exit codes: 0 every suggestion was accepted; 1 the server answered with an error; 2 bad command line,
+            project or revision; 3 could not connect, or no answer in time.
+            """)
+        {
+            host, port, timeout, project, revisions,
+        };
+        root.SetAction(async (parse, cancellationToken) =>
+        {
+            var name = parse.GetValue(project)!;
+            if (Names.CheckProject(name) is { } badProject)
+            {
+                await Console.Error.WriteLineAsync($"simplebb-suggest: {badProject}");
+                return ExitCodes.Usage;
+            }
+            var wanted = parse.GetValue(revisions) ?? [];
+            if (wanted.Length == 0)
+            {
+                wanted = [.. PostReceive.Branches(ReadLines(Console.In)).Where(branch => Usable(branch, quiet: false))];
+                if (wanted.Length == 0)
+                {
+                    await Console.Error.WriteLineAsync("simplebb-suggest: no branch to suggest on stdin");
+                    return ExitCodes.Ok;
+                }
+            }
+            else if (wanted.FirstOrDefault(r => !Usable(r, quiet: true)) is { } bad)
+            {
+                await Console.Error.WriteLineAsync($"simplebb-suggest: {Names.CheckRevision(bad)}");
+                return ExitCodes.Usage;
+            }
+
+            var server = $"{parse.GetValue(host)}:{parse.GetValue(port)}";
+            IReadOnlyList<SuggestOutcome> outcomes;
+            try
+            {
+                outcomes = await SuggestClient.SuggestAsync(parse.GetValue(host)!, parse.GetValue(port), "simplebb-suggest",
+                    name, wanted, TimeSpan.FromSeconds(parse.GetValue(timeout)), cancellationToken);
+            }
+            catch (SuggestException ex)
+            {
+                await Console.Error.WriteLineAsync($"simplebb-suggest: {ex.Message}");
+                return ex.Connected ? ExitCodes.Failure : ExitCodes.NoConnection;
+            }
+            catch (OperationCanceledException)
+            {
+                return ExitCodes.Failure;
+            }
+
+            var exit = ExitCodes.Ok;
+            foreach (var outcome in outcomes)
+            {
+                if (outcome.BuildId is not null)
+                {
+                    Console.Out.WriteLine($"{name} {outcome.Revision}: build {outcome.BuildId} sent to {outcome.Builders} builder{(outcome.Builders == 1 ? "" : "s")}");
+                }
+                else
+                {
+                    await Console.Error.WriteLineAsync($"simplebb-suggest: {server} refused {name} {outcome.Revision}: {outcome.ErrorCode}: {outcome.Error}");
+                    exit = ExitCodes.Failure;
+                }
+            }
+            return exit;
+        });
+        return root;
+    }
+
+    private static bool Usable(string revision, bool quiet)
+    {
+        if (Names.CheckRevision(revision) is not { } problem)
+        {
+            return true;
+        }
+        if (!quiet)
+        {
+            Console.Error.WriteLine($"simplebb-suggest: skipping branch: {problem}");
+        }
+        return false;
+    }
+
+    private static IEnumerable<string> ReadLines(TextReader reader)
+    {
+        while (reader.ReadLine() is { } line)
+        {
+            yield return line;
+        }
+    }
+}

@@ -1,0 +1,1 @@
+return await SimpleBB.Hosting.Cli.RunAsync(SimpleBB.Suggest.SuggestCommand.Create(), args);
