@@ -17,24 +17,14 @@ public static class EnvOptions
             HelpName = "value",
         };
 
-    public static Option<int> Int(string name, string[] aliases, string env, int fallback, int min, int max, string description)
-    {
-        var option = new Option<int>(name, aliases)
+    public static Option<int> Int(string name, string[] aliases, string env, int fallback, int min, int max, string description) =>
+        new(name, aliases)
         {
             Description = $"{description} [env: {env}]",
             DefaultValueFactory = result => FromEnv(result, env, fallback, min, max),
+            CustomParser = result => Parse(result, name, result.Tokens.Count > 0 ? result.Tokens[^1].Value : "", min, max),
             HelpName = "n",
         };
-        option.Validators.Add(result =>
-        {
-            var value = result.GetValueOrDefault<int>();
-            if (value < min || value > max)
-            {
-                result.AddError($"{name} must be between {min} and {max}, not {value}");
-            }
-        });
-        return option;
-    }
 
     public static Option<bool> Flag(string name, string env, string description) =>
         new(name)
@@ -46,15 +36,18 @@ public static class EnvOptions
     private static int FromEnv(ArgumentResult result, string env, int fallback, int min, int max)
     {
         var text = Environment.GetEnvironmentVariable(env);
-        if (string.IsNullOrEmpty(text))
+        return string.IsNullOrEmpty(text) ? fallback : Parse(result, $"{env}=", text, min, max);
+    }
+
+    private static int Parse(ArgumentResult result, string what, string text, int min, int max)
+    {
+        if (int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            && value >= min && value <= max)
         {
-            return fallback;
+            return value;
         }
-        if (!int.TryParse(text, out var value) || value < min || value > max)
-        {
-            result.AddError($"{env}=\"{text}\" is not a whole number from {min} to {max}");
-            return fallback;
-        }
-        return value;
+        var separator = what.EndsWith('=') ? "" : " ";
+        result.AddError($"{what}{separator}\"{text}\" is not a whole number from {min} to {max}");
+        return min;
     }
 }
