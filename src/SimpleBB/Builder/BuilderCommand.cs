@@ -22,6 +22,8 @@ public static class BuilderCommand
         var jobs = EnvOptions.Int("--jobs", ["-j"], "SIMPLEBB_JOBS", 1, 1, 256, "Builds run at the same time");
         var timeout = EnvOptions.Int("--timeout", [], "SIMPLEBB_BUILD_TIMEOUT", 3600, 1, 7 * 24 * 3600,
             "Seconds a build may run before its process tree is killed and it is reported as TIMEOUT");
+        var shutdownGrace = EnvOptions.Int("--shutdown-grace", [], "SIMPLEBB_SHUTDOWN_GRACE", 30, 0, 24 * 3600,
+            "On Ctrl-C or SIGTERM, seconds a running build gets to finish before it is stopped");
         var quiet = EnvOptions.Flag("--quiet", "SIMPLEBB_QUIET", "Log only to the log file, not to stderr");
 
         var root = new RootCommand(
@@ -34,7 +36,7 @@ public static class BuilderCommand
             2 bad command line or environment variable.
             """)
         {
-            host, port, name, scripts, dataDir, logFile, jobs, timeout, quiet,
+            host, port, name, scripts, dataDir, logFile, jobs, timeout, shutdownGrace, quiet,
         };
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -53,6 +55,7 @@ public static class BuilderCommand
                 DataDirectory = Path.GetFullPath(parse.GetValue(dataDir)!),
                 Jobs = parse.GetValue(jobs),
                 BuildTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
+                ShutdownGrace = TimeSpan.FromSeconds(parse.GetValue(shutdownGrace)),
             };
             var path = parse.GetValue(logFile)!;
             BuilderAgent agent;

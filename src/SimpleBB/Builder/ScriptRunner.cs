@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using SimpleBB.Protocol;
 
 namespace SimpleBB.Builder;
@@ -13,8 +12,6 @@ namespace SimpleBB.Builder;
 /// </summary>
 public sealed class ScriptRunner(BuilderOptions options)
 {
-    private const int SigTerm = 15;
-
     public async Task<BuildOutcome> RunAsync(BuildMessage build, CancellationToken stopping)
     {
         var script = Path.Combine(options.ScriptsDirectory, build.Project);
@@ -70,7 +67,7 @@ public sealed class ScriptRunner(BuilderOptions options)
             catch (OperationCanceledException) when (deadline.IsCancellationRequested)
             {
                 timedOut = true;
-                await StopAsync(process, options.KillGrace).ConfigureAwait(false);
+                await ProcessTree.StopAsync(process, options.KillGrace).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -78,7 +75,7 @@ public sealed class ScriptRunner(BuilderOptions options)
                 stopped = !await WaitAsync(process, options.ShutdownGrace).ConfigureAwait(false);
                 if (stopped)
                 {
-                    await StopAsync(process, options.KillGrace).ConfigureAwait(false);
+                    await ProcessTree.StopAsync(process, options.KillGrace).ConfigureAwait(false);
                 }
             }
         }
@@ -129,28 +126,6 @@ public sealed class ScriptRunner(BuilderOptions options)
         }
     }
 
-    /// <summary>SIGTERM first so the script can clean up; after the grace period, kill the whole process tree.</summary>
-    private static async Task StopAsync(Process process, TimeSpan grace)
-    {
-        if (!OperatingSystem.IsWindows())
-        {
-            _ = kill(process.Id, SigTerm);
-            if (await WaitAsync(process, grace).ConfigureAwait(false))
-            {
-                return;
-            }
-        }
-        try
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-        await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-    }
-
     private static async Task PumpAsync(Stream source, OutputTail tail, CappedFile file)
     {
         var buffer = new byte[16 * 1024];
@@ -169,6 +144,4 @@ public sealed class ScriptRunner(BuilderOptions options)
         }
     }
 
-    [DllImport("libc", SetLastError = true)]
-    private static extern int kill(int pid, int signal);
 }

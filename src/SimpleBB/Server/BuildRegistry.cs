@@ -81,8 +81,12 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
                 {
                     var oldest = entry.Outstanding.GetAt(0).Key;
                     entry.Outstanding.RemoveAt(0);
-                    log.Warning("Builder {Builder} owes {Count} results; forgetting the oldest [build {BuildId}]",
-                        entry.Name, maxOutstandingPerBuilder, oldest);
+                    if (!entry.WarnedFull)
+                    {
+                        entry.WarnedFull = true; // once per builder: a stuck builder must not flood the log
+                        log.Warning("Builder {Builder} owes {Count} results; forgetting the oldest, starting with [build {BuildId}]",
+                            entry.Name, maxOutstandingPerBuilder, oldest);
+                    }
                 }
                 entry.Outstanding.Add(build.Id, build);
                 sent++;
@@ -100,7 +104,7 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
     {
         if (!ids.IsOurs(result.Id))
         {
-            return ResultCheck.FromEarlierServer;
+            return ids.IsFromEarlierServer(result.Id) ? ResultCheck.FromEarlierServer : ResultCheck.Unknown;
         }
         lock (_gate)
         {

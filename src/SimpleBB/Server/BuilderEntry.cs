@@ -12,6 +12,9 @@ internal sealed class BuilderEntry(string name)
 
     public ServerSession? Session { get; set; }
 
+    /// <summary>Set once the owed-builds cap has been logged.</summary>
+    public bool WarnedFull { get; set; }
+
     /// <summary>In sending order, so the oldest can be forgotten first when the cap is reached.</summary>
     public OrderedDictionary<string, BuildMessage> Outstanding { get; } = new(StringComparer.Ordinal);
 }

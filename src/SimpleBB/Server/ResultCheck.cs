@@ -9,7 +9,7 @@ internal enum ResultCheck
     /// <summary>An earlier server instance issued the id (the result waited in the builder's outbox); accepted once.</summary>
     FromEarlierServer,
 
-    /// <summary>This server never sent that build to that builder (or already has its result).</summary>
+    /// <summary>This server never sent that build to that builder, or the id is not one a server issued recently.</summary>
     Unknown,
 
     /// <summary>The id is known but the project or revision differ from what was sent.</summary>

@@ -41,6 +41,9 @@ public sealed class SimpleBbServer : IAsyncDisposable
 
     public int ConnectedBuilders => Registry.ConnectedBuilders;
 
+    /// <summary>Suggests a build without a client connection (benchmarks and tests); returns the id and builder count.</summary>
+    internal (string Id, int Builders) DispatchForTest(string project, string revision) => Registry.Dispatch(project, revision);
+
     /// <summary>Binds and listens. Throws <see cref="SocketException"/> if the address cannot be used.</summary>
     public void Start()
     {

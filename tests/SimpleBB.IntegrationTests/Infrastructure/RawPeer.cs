@@ -18,16 +18,20 @@ internal sealed class RawPeer : IAsyncDisposable
         _stream = client.GetStream();
     }
 
-    public static async Task<RawPeer> ConnectAsync(int port)
+    public static async Task<RawPeer> ConnectAsync(int port, int? receiveBufferSize = null)
     {
         var client = new TcpClient();
+        if (receiveBufferSize is { } size)
+        {
+            client.ReceiveBufferSize = size; // before connecting, so the window stays small
+        }
         await client.ConnectAsync("127.0.0.1", port);
         return new RawPeer(client);
     }
 
-    public static async Task<RawPeer> HelloAsync(int port, string role, string name)
+    public static async Task<RawPeer> HelloAsync(int port, string role, string name, int? receiveBufferSize = null)
     {
-        var peer = await ConnectAsync(port);
+        var peer = await ConnectAsync(port, receiveBufferSize);
         await peer.SendAsync(new Hello { Role = role, Name = name, Version = "test", Protocol = ProtocolLimits.Version });
         var welcome = await peer.ReceiveAsync();
         Assert.IsType<Welcome>(welcome);

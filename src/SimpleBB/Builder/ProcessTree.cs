@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace SimpleBB.Builder;
+
+/// <summary>
+/// Stops a build script and everything it started. The tree is recorded before the first signal, because a
+/// script that dies of SIGTERM orphans its children and they can no longer be found through it.
+/// SIGTERM first so the build can clean up, SIGKILL for whatever still runs after the grace period.
+/// </summary>
+internal static class ProcessTree
+{
+    private const int SigTerm = 15;
+    private const int SigKill = 9;
+
+    public static async Task StopAsync(Process process, TimeSpan grace)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            KillPortable(process);
+            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            return;
+        }
+
+        var known = Descendants(process.Id);
+        known.Add(process.Id);
+        Signal(known, SigTerm);
+
+        var deadline = Environment.TickCount64 + (long)grace.TotalMilliseconds;
+        while (Environment.TickCount64 < deadline && known.Any(IsAlive))
+        {
+            await Task.Delay(50).ConfigureAwait(false);
+        }
+
+        // Children started during the grace period belong to the tree too.
+        foreach (var pid in known.Where(IsAlive).ToArray())
+        {
+            known.UnionWith(Descendants(pid));
+        }
+        Signal(known, SigKill);
+        await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private static void KillPortable(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+
+    private static void Signal(IEnumerable<int> pids, int signal)
+    {
+        foreach (var pid in pids)
+        {
+            _ = kill(pid, signal);
+        }
+    }
+
+    private static bool IsAlive(int pid) => File.Exists($"/proc/{pid}/stat") && !IsZombie(pid);
+
+    private static bool IsZombie(int pid) => ReadStat(pid) is { } stat && stat.State == 'Z';
+
+    /// <summary>All processes below <paramref name="root"/>, found through the parent ids in /proc.</summary>
+    private static HashSet<int> Descendants(int root)
+    {
+        var children = new Dictionary<int, List<int>>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                && ReadStat(pid) is { } stat)
+            {
+                if (!children.TryGetValue(stat.Parent, out var list))
+                {
+                    children[stat.Parent] = list = [];
+                }
+                list.Add(pid);
+            }
+        }
+        var found = new HashSet<int>();
+        var pending = new Stack<int>([root]);
+        while (pending.TryPop(out var pid))
+        {
+            foreach (var child in children.GetValueOrDefault(pid) ?? [])
+            {
+                if (found.Add(child))
+                {
+                    pending.Push(child);
+                }
+            }
+        }
+        return found;
+    }
+
+    /// <summary>State and parent pid from /proc/&lt;pid&gt;/stat ("pid (comm) state ppid ..."; comm may hold spaces).</summary>
+    private static (char State, int Parent)? ReadStat(int pid)
+    {
+        try
+        {
+            var text = File.ReadAllText($"/proc/{pid}/stat");
+            var close = text.LastIndexOf(')');
+            var fields = text[(close + 2)..].Split(' ');
+            return (fields[0][0], int.Parse(fields[1], CultureInfo.InvariantCulture));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+}
