@@ -79,11 +79,17 @@ public static class ServerCommand
                 try
                 {
                     server.Start();
+                    sink.Flush(toDisk: true); // a full disk or unwritable file is found now, not at the first result
                 }
                 catch (SocketException ex)
                 {
                     log.Error("Cannot listen on {Address} port {Port}: {Reason}", options.Listen, options.Port, ex.Message);
                     await Console.Error.WriteLineAsync($"simplebb-server: cannot listen on {options.Listen} port {options.Port}: {ex.Message}");
+                    return ExitCodes.Failure;
+                }
+                catch (IOException ex)
+                {
+                    await Console.Error.WriteLineAsync($"simplebb-server: cannot write log file {sink.FilePath}: {ex.Message}");
                     return ExitCodes.Failure;
                 }
                 await server.RunAsync(cancellationToken);
