@@ -30,11 +30,17 @@ public sealed class HostileInputTests : IDisposable
             ("[1,2,3]\n"u8.ToArray(), ErrorCodes.BadJson),
             (MessageCodec.Encode(new SuggestMessage { Project = "foo", Revision = "m" }), ErrorCodes.NotAllowed),
             (MessageCodec.Encode(Result("nosuch-1")), ErrorCodes.UnknownBuild),
+            (MessageCodec.Encode(Result("nosuch-2") with { Runtime = ".NET\n2026-01-01 [INF] SUCCESS forged/x on mallory (" }), ErrorCodes.BadMessage),
+            (MessageCodec.Encode(new ErrorMessage { Code = "x", Message = "y" }), ""),
         };
 
         foreach (var (line, code) in cases)
         {
             await peer.SendAsync(line);
+            if (code == "")
+            {
+                continue; // a peer's own error report is only logged
+            }
             var error = await peer.ReceiveAsync<ErrorMessage>();
             Assert.Equal(code, error.Code);
             Assert.False(string.IsNullOrWhiteSpace(error.Message));
@@ -43,6 +49,7 @@ public sealed class HostileInputTests : IDisposable
         await peer.SendAsync(Ping.Instance);
         Assert.IsType<Pong>(await peer.ReceiveAsync());
         Assert.Contains("Rejected message from builder mallory (127.0.0.1:", server.Log);
+        Assert.DoesNotContain("forged", server.Log);
     }
 
     [Theory]

@@ -132,7 +132,7 @@ public sealed class BuilderAgent
             connection.CompleteSending();
             await Task.WhenAll(sending, watching).WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
-        return (reason, link.Welcomed);
+        return (reason, link.Welcomed && !link.Replaced);
     }
 
     private static async Task SendLoopAsync(LineConnection connection, CancellationTokenSource closing)
@@ -159,7 +159,7 @@ public sealed class BuilderAgent
             var decoded = MessageCodec.Decode(line);
             if (decoded.Message is not { } message)
             {
-                _log.Warning("Bad message from server {Server}: {Code}: {Reason}", ServerAddress, decoded.ErrorCode, decoded.Reason);
+                _log.Warning("Bad message from server {Server}: {Code}: {Reason}", ServerAddress, decoded.ErrorCode, Names.Printable(decoded.Reason!));
                 link.Connection.TrySend(new ErrorMessage { Code = decoded.ErrorCode!, Message = decoded.Reason! });
                 continue;
             }
@@ -186,7 +186,7 @@ public sealed class BuilderAgent
                     OnError(link, error);
                     break;
                 case Bye bye:
-                    return $"the server is going away ({bye.Reason})";
+                    return $"the server is going away ({Names.Printable(bye.Reason)})";
                 default:
                     _log.Warning("Unexpected {Type} from server {Server}; ignored", message.Type, ServerAddress);
                     link.Connection.TrySend(new ErrorMessage { Code = ErrorCodes.NotAllowed, Message = $"a builder does not accept \"{message.Type}\" here" });
@@ -206,7 +206,7 @@ public sealed class BuilderAgent
         _link = link;
         var pending = Outbox.ReadAll();
         _log.Information("Connected to server {ServerName} at {Server} as {Builder}; resending {Count} unacknowledged result(s)",
-            welcome.Server, ServerAddress, _options.Name, pending.Count);
+            Names.Printable(welcome.Server), ServerAddress, _options.Name, pending.Count);
         foreach (var (_, frame) in pending)
         {
             link.Connection.TrySend(frame);
@@ -239,7 +239,14 @@ public sealed class BuilderAgent
     {
         if (!link.Welcomed)
         {
-            _log.Error("Server {Server} refused this builder: {Code}: {Reason}", ServerAddress, error.Code, error.Message);
+            _log.Error("Server {Server} refused this builder: {Code}: {Reason}", ServerAddress, error.Code, Names.Printable(error.Message));
+            return;
+        }
+        if (error.Code == ErrorCodes.Replaced)
+        {
+            link.Replaced = true;
+            _log.Error("Another builder named {Builder} connected to {Server} and replaced this one; give each builder its own --name",
+                _options.Name, ServerAddress);
             return;
         }
         if (error.Id is { } id && error.Code is ErrorCodes.UnknownBuild or ErrorCodes.BadMessage or ErrorCodes.BadProject or ErrorCodes.BadRevision
@@ -249,7 +256,7 @@ public sealed class BuilderAgent
                 ServerAddress, id, error.Code, error.Message);
             return;
         }
-        _log.Warning("Server {Server} reports: {Code}: {Reason}", ServerAddress, error.Code, error.Message);
+        _log.Warning("Server {Server} reports: {Code}: {Reason}", ServerAddress, Names.Printable(error.Code), Names.Printable(error.Message));
     }
 
     private async Task WorkAsync(CancellationToken stopping)

@@ -17,7 +17,16 @@ public sealed class Outbox
         Directory.CreateDirectory(folder);
         foreach (var partial in Directory.GetFiles(folder, "*.tmp"))
         {
-            File.Delete(partial); // a crash while writing: that result was never sent, and the build will not be reported
+            // A crash (or power loss) around the rename: a complete result is kept, a torn one was never sent.
+            var bytes = File.ReadAllBytes(partial);
+            if (bytes.Length > 0 && bytes[^1] == (byte)'\n' && MessageCodec.Decode(bytes.AsSpan(0, bytes.Length - 1)).Message is ResultMessage)
+            {
+                File.Move(partial, partial[..^".tmp".Length], overwrite: true);
+            }
+            else
+            {
+                File.Delete(partial);
+            }
         }
     }
 
@@ -34,7 +43,32 @@ public sealed class Outbox
             stream.Flush(flushToDisk: true);
         }
         File.Move(temporary, final, overwrite: true);
+        SyncFolder(_folder);
     }
+
+    /// <summary>Makes the rename itself durable (POSIX: fsync the directory).</summary>
+    private static void SyncFolder(string folder)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+        var fd = open(folder, 0 /* O_RDONLY */);
+        if (fd >= 0)
+        {
+            _ = fsync(fd);
+            _ = close(fd);
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int open([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string path, int flags);
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int fsync(int fd);
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int close(int fd);
 
     /// <summary>Forgets a result the server has acknowledged (or refused for good).</summary>
     public bool Remove(string buildId)

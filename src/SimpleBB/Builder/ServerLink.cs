@@ -17,6 +17,9 @@ internal sealed class ServerLink(LineConnection connection, TimeSpan welcomeTime
 
     public bool Welcomed { get; set; }
 
+    /// <summary>Another builder with the same name took over; reconnecting at once would only flap.</summary>
+    public bool Replaced { get; set; }
+
     public long LastReceived { get; set; } = Environment.TickCount64;
 
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);

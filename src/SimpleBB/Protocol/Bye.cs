@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace SimpleBB.Protocol;
 
-/// <summary>The sender is shutting down on purpose; the peer should reconnect later rather than report an error.</summary>
+/// <summary>Server to peer: the server is shutting down on purpose; a builder should reconnect later rather than report an error.</summary>
 public sealed record Bye : Message
 {
     public override string Type => "bye";

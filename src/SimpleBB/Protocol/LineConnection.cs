@@ -27,10 +27,20 @@ public sealed class LineConnection : IAsyncDisposable
     private int _aborted;
 
     public LineConnection(Socket socket, int maxLineBytes, int maxPendingMessages)
+        : this(socket, new NetworkStream(socket, ownsSocket: true), maxLineBytes, maxPendingMessages)
+    {
+    }
+
+    /// <param name="socket">The connected socket (closed by <see cref="Abort"/>).</param>
+    /// <param name="stream">What to read and write: the socket's own stream, or TLS over it.</param>
+    /// <param name="maxLineBytes">Longest line accepted from the peer.</param>
+    /// <param name="maxPendingMessages">Frames that may wait to be sent before <see cref="TrySend(ReadOnlyMemory{byte})"/> fails.</param>
+    public LineConnection(Socket socket, Stream stream, int maxLineBytes, int maxPendingMessages)
     {
         _socket = socket;
         RemoteAddress = socket.RemoteEndPoint?.ToString() ?? "unknown";
-        _stream = new NetworkStream(socket, ownsSocket: true);
+        RemoteIp = (socket.RemoteEndPoint as IPEndPoint)?.Address;
+        _stream = stream;
         _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(
             bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true));
         _writer = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
@@ -44,6 +54,9 @@ public sealed class LineConnection : IAsyncDisposable
 
     /// <summary>The peer's address and port, for logs.</summary>
     public string RemoteAddress { get; }
+
+    /// <summary>The peer's IP address (for throttling failed logins), when known.</summary>
+    public IPAddress? RemoteIp { get; }
 
     /// <summary>Sets the socket options every SimpleBB connection uses: no Nagle delay, TCP keepalive.</summary>
     public static void Configure(Socket socket)
@@ -99,14 +112,21 @@ public sealed class LineConnection : IAsyncDisposable
     public bool TrySend(Message message) => TrySend(MessageCodec.Encode(message));
 
     /// <summary>No more frames will be queued; the send loop ends once the queue is written out.</summary>
-    public void CompleteSending() => _outgoing.Writer.TryComplete();
+    public void CompleteSending()
+    {
+        IsSendingCompleted = true;
+        _outgoing.Writer.TryComplete();
+    }
+
+    /// <summary>True once the connection is closing: a failed send then means nothing about the peer's speed.</summary>
+    public bool IsSendingCompleted { get; private set; }
 
     /// <summary>Closes the socket at once, ending both loops. Safe to call from any thread, any number of times.</summary>
     public void Abort()
     {
         if (Interlocked.Exchange(ref _aborted, 1) == 0)
         {
-            _outgoing.Writer.TryComplete();
+            CompleteSending();
             _socket.Dispose();
         }
     }

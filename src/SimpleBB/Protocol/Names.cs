@@ -36,6 +36,23 @@ public static class Names
         return null;
     }
 
+    /// <summary>
+    /// A free-text field that ends up in a log line (uname fields, runtime, versions, error text): one line of at most
+    /// <paramref name="maxLength"/> characters without control characters, so no peer can forge log lines.
+    /// </summary>
+    public static string? CheckText(string what, string? value, int maxLength)
+    {
+        if (value is null)
+        {
+            return $"{what} is missing";
+        }
+        if (value.Length > maxLength)
+        {
+            return $"{what} is longer than {maxLength} characters";
+        }
+        return value.Any(char.IsControl) ? $"{what} contains a control character" : null;
+    }
+
     /// <summary>A revision: a branch, tag or commit; no control characters or spaces, no leading dash, at most 255 bytes.</summary>
     public static string? CheckRevision(string? revision)
     {

@@ -20,7 +20,7 @@ public static class ServerCommand
             "Rotate the log when it reaches this many MiB (it becomes <log-file>.1)");
         var logKeep = EnvOptions.Int("--log-keep", [], "SIMPLEBB_LOG_KEEP", 5, 0, 1000, "Rotated log parts to keep");
         var maxLine = EnvOptions.Int("--max-line-bytes", [], "SIMPLEBB_MAX_LINE_BYTES", ProtocolLimits.DefaultMaxLineBytes,
-            1024, 16 * 1024 * 1024, "Longest accepted message line; a longer one closes the connection");
+            32 * 1024, 16 * 1024 * 1024, "Longest accepted message line; a longer one closes the connection");
         var maxConnections = EnvOptions.Int("--max-connections", [], "SIMPLEBB_MAX_CONNECTIONS", 10_000, 1, 1_000_000,
             "Connections beyond this are refused with an error");
         var maxPending = EnvOptions.Int("--max-pending", [], "SIMPLEBB_MAX_PENDING", 1024, 1, 1_000_000,

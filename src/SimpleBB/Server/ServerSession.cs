@@ -16,6 +16,12 @@ internal sealed class ServerSession
     /// <summary>Rejections logged per connection before the rest are only counted, so a flood cannot flood the log.</summary>
     private const int LoggedRejections = 10;
 
+    /// <summary>Longest uname field, runtime or version accepted (they are written to server.log).</summary>
+    private const int MaxTextField = 256;
+
+    /// <summary>A result carries a 4 KiB tail; text decoded from invalid UTF-8 may grow, so allow some room.</summary>
+    private const int MaxOutputChars = 4 * ProtocolLimits.MaxOutputBytes;
+
     private readonly SimpleBbServer _server;
     private readonly CancellationTokenSource _closing = new();
     private ILogger _log;
@@ -108,7 +114,7 @@ internal sealed class ServerSession
     /// <summary>Queues a message; a peer whose queue is full is dropped rather than allowed to slow anyone.</summary>
     public void Send(Message message)
     {
-        if (!Connection.TrySend(message) && _dropReason is null)
+        if (!Connection.TrySend(message) && _dropReason is null && !_closing.IsCancellationRequested && !Connection.IsSendingCompleted)
         {
             Drop(ErrorCodes.SlowConsumer, "outgoing queue full: the peer is not reading");
         }
@@ -167,7 +173,12 @@ internal sealed class ServerSession
             case Pong:
                 return new(true);
             case ErrorMessage error:
-                _log.Warning("{Peer} reports an error: {Code}: {Reason}", Peer, error.Code, error.Message);
+                _log.Warning("{Peer} reports an error: {Code}: {Reason}{Build}", Peer, Names.Printable(error.Code), Names.Printable(error.Message),
+                    error.Id is null ? "" : $" [build {Names.Printable(error.Id)}]");
+                if (Role == Roles.Builder && error.Id is not null)
+                {
+                    _server.Registry.Complete(Name!, error.Id); // the builder refused that build: it will not report it
+                }
                 return new(true);
             case SuggestMessage suggest when Role == Roles.Suggest:
                 return new(OnSuggest(suggest));
@@ -191,7 +202,11 @@ internal sealed class ServerSession
         }
         if (Names.CheckBuilderName(hello.Name) is { } problem)
         {
-            return Reject(ErrorCodes.BadName, problem, close: true);
+            return Reject(ErrorCodes.BadName, problem.Replace("builder name", $"{hello.Role} name", StringComparison.Ordinal), close: true);
+        }
+        if (Names.CheckText("version", hello.Version, 64) is { } badVersion)
+        {
+            return Reject(ErrorCodes.BadMessage, badVersion, close: true);
         }
 
         Role = hello.Role;
@@ -243,6 +258,17 @@ internal sealed class ServerSession
         if (Names.CheckBuildId(result.Id) is { } badId)
         {
             return Reject(ErrorCodes.BadMessage, badId, close: false);
+        }
+        var uname = result.Uname;
+        if ((Names.CheckText("uname.sysname", uname.Sysname, MaxTextField) ?? Names.CheckText("uname.nodename", uname.Nodename, MaxTextField)
+             ?? Names.CheckText("uname.release", uname.Release, MaxTextField) ?? Names.CheckText("uname.version", uname.Version, MaxTextField)
+             ?? Names.CheckText("uname.machine", uname.Machine, MaxTextField) ?? Names.CheckText("runtime", result.Runtime, MaxTextField)) is { } badText)
+        {
+            return Reject(ErrorCodes.BadMessage, badText, close: false, id: result.Id);
+        }
+        if (result.Output.Length > MaxOutputChars)
+        {
+            return Reject(ErrorCodes.BadMessage, $"output is longer than {MaxOutputChars} characters", close: false, id: result.Id);
         }
         await _server.Recorder.EnqueueAsync(this, result, cancellationToken).ConfigureAwait(false);
         return true;
