@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SimpleBB's classic quick start on one machine, touching nothing of yours:
 # builds SimpleBB, starts a server and a builder (with a temporary HOME holding the example
-# build scripts), suggests "foo master" and "bar dev", prints the resulting SUCCESS and FAILED
+# build scripts; the server creates its token there and the builder and suggest find it), suggests
+# "foo master" and "bar dev", prints the resulting SUCCESS and FAILED
 # lines from server.log, and stops both daemons. Uses port 7900 unless SIMPLEBB_PORT is set.
 set -euo pipefail
 
@@ -36,7 +37,7 @@ mkdir -p home/.simplebb
 cp -r "$root/examples/buildscripts" home/.simplebb/buildscripts
 
 echo "Starting simplebb-server on 127.0.0.1:$port (log: $work/server.log)"
-dotnet "$(dll server)" --listen 127.0.0.1 --port "$port" --quiet 2>server.err &
+HOME="$work/home" dotnet "$(dll server)" --listen 127.0.0.1 --port "$port" --quiet 2>server.err &
 server_pid=$!
 wait_for server.log "listening on" 1 "the server to listen (server.err: $(cat server.err 2>/dev/null))"
 
@@ -45,8 +46,8 @@ HOME="$work/home" dotnet "$(dll builder)" --port "$port" --name quickstart --qui
 builder_pid=$!
 wait_for server.log "Builder quickstart connected" 1 "the builder to connect"
 
-dotnet "$(dll suggest)" --port "$port" foo master
-dotnet "$(dll suggest)" --port "$port" bar dev
+HOME="$work/home" dotnet "$(dll suggest)" --port "$port" foo master
+HOME="$work/home" dotnet "$(dll suggest)" --port "$port" bar dev
 wait_for server.log "(SUCCESS|FAILED) " 2 "both results"
 
 echo

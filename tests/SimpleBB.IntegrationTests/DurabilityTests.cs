@@ -14,14 +14,16 @@ public sealed class DurabilityTests : IDisposable
 
     private static string P(int port) => port.ToString(CultureInfo.InvariantCulture);
 
-    private static async Task<string> SuggestAsync(int port, string project, string revision)
+    private const string Token = "durability-test-token";
+
+    private static async Task<string> SuggestAsync(int port, string project, string revision, string? token = null)
     {
-        var outcome = Assert.Single(await SuggestClient.SuggestAsync("127.0.0.1", port, "test", project, [revision], TimeSpan.FromSeconds(10), CancellationToken.None));
+        var outcome = Assert.Single(await SuggestClient.SuggestAsync("127.0.0.1", port, "test", project, [revision], TimeSpan.FromSeconds(10), CancellationToken.None, token));
         return outcome.BuildId!;
     }
 
     private ChildProcess StartServer(int port) =>
-        ChildProcess.Start("server", ["--listen", "127.0.0.1", "--port", P(port), "--log-file", _dir["server.log"], "--quiet"]);
+        ChildProcess.Start("server", ["--listen", "127.0.0.1", "--port", P(port), "--log-file", _dir["server.log"], "--quiet", "--token", Token]);
 
     [Fact]
     public async Task Every_result_is_logged_exactly_once_when_the_server_is_killed_with_kill_9_mid_flight()
@@ -32,17 +34,17 @@ public sealed class DurabilityTests : IDisposable
         var port = EndToEndTests.FreePort();
         var server = StartServer(port);
         await Eventually.TrueAsync(() => LogFiles.Count(log, "listening on") == 1, "the server to listen\n" + server.Output);
-        await using var builder = BuilderFixture.Start(_dir.Path, port, "steady", _dir["scripts"], o => o with { Jobs = 2 });
+        await using var builder = BuilderFixture.Start(_dir.Path, port, "steady", _dir["scripts"], o => o with { Jobs = 2, Token = Token });
         await Eventually.TrueAsync(() => LogFiles.Count(log, "Builder steady connected") == 1, "the builder to connect");
 
         var ids = new List<string>();
         for (var i = 0; i < 30; i++)
         {
-            ids.Add(await SuggestAsync(port, "quick", $"q{i}"));
+            ids.Add(await SuggestAsync(port, "quick", $"q{i}", Token));
         }
         for (var i = 0; i < 3; i++)
         {
-            ids.Add(await SuggestAsync(port, "slow", $"s{i}"));
+            ids.Add(await SuggestAsync(port, "slow", $"s{i}", Token));
         }
         await Eventually.TrueAsync(() => LogFiles.Count(log, "SUCCESS quick/") >= 5, "some results before the kill");
         await server.KillHardAsync();

@@ -16,7 +16,8 @@ public sealed partial class ExecutableTests : IDisposable
     public async Task Quick_start_with_the_three_executables_logs_SUCCESS_and_FAILED_and_stops_cleanly()
     {
         var serverLog = _dir["server.log"];
-        await using var server = ChildProcess.Start("server", ["--listen", "127.0.0.1", "--port", "0", "--log-file", serverLog]);
+        var home = new Dictionary<string, string> { ["HOME"] = _dir.Path };
+        await using var server = ChildProcess.Start("server", ["--listen", "127.0.0.1", "--port", "0", "--log-file", serverLog], home);
         await Eventually.TrueAsync(() => ListeningPort(serverLog) > 0, "the server to listen\n" + server.Output);
         var port = ListeningPort(serverLog).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var env = new Dictionary<string, string> { ["HOME"] = _dir.Path, ["SIMPLEBB_PORT"] = port };
@@ -24,7 +25,7 @@ public sealed partial class ExecutableTests : IDisposable
         await Eventually.TrueAsync(() => LogFiles.Count(serverLog, "Builder quick connected") == 1, "the builder to connect\n" + builder.Output);
 
         var foo = await Executables.RunAsync("suggest", ["foo", "master"], env: env);
-        var bar = await Executables.RunAsync("suggest", ["-p", port, "bar", "dev"]);
+        var bar = await Executables.RunAsync("suggest", ["-p", port, "bar", "dev"], env: home);
 
         Assert.Equal((0, ""), (foo.ExitCode, foo.Stderr));
         Assert.Matches(@"^foo master: build \S+ sent to 1 builder\n$", foo.Stdout);
@@ -57,7 +58,8 @@ public sealed partial class ExecutableTests : IDisposable
     [Fact]
     public async Task Suggest_exits_3_with_one_line_when_no_server_listens()
     {
-        var result = await Executables.RunAsync("suggest", ["-p", EndToEndTests.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture), "foo", "master"]);
+        var result = await Executables.RunAsync("suggest", ["-p", EndToEndTests.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture), "foo", "master"],
+            env: new Dictionary<string, string> { ["HOME"] = _dir.Path });
 
         Assert.Equal(3, result.ExitCode);
         Assert.StartsWith("simplebb-suggest: cannot connect to 127.0.0.1:", result.Stderr);
@@ -91,9 +93,10 @@ public sealed partial class ExecutableTests : IDisposable
     {
         await using var running = ServerFixture.Start(_dir.Path);
         var port = running.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var taken = await Executables.RunAsync("server", ["--listen", "127.0.0.1", "--port", port, "--log-file", _dir["other.log"], "--quiet"]);
+        var home = new Dictionary<string, string> { ["HOME"] = _dir.Path };
+        var taken = await Executables.RunAsync("server", ["--listen", "127.0.0.1", "--port", port, "--log-file", _dir["other.log"], "--quiet"], env: home);
         File.WriteAllText(_dir["file"], "");
-        var unwritable = await Executables.RunAsync("server", ["--port", "0", "--log-file", _dir["file/server.log"]]);
+        var unwritable = await Executables.RunAsync("server", ["--port", "0", "--log-file", _dir["file/server.log"]], env: home);
 
         Assert.Equal(1, taken.ExitCode);
         Assert.Contains($"cannot listen on 127.0.0.1 port {port}", taken.Stderr);

@@ -12,6 +12,8 @@ public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
     private const int Connections = 40;
     private const int InputsPerConnection = 300; // 12,000 inputs in all
 
+    private const string Token = "fuzz-token";
+
     private readonly TempDir _dir = new();
 
     public void Dispose() => _dir.Dispose();
@@ -21,14 +23,14 @@ public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
     {
         var log = _dir["server.log"];
         var port = EndToEndTests.FreePort();
-        await using var server = ChildProcess.Start("server", ["--listen", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), "--log-file", log, "--quiet"]);
+        await using var server = ChildProcess.Start("server", ["--listen", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), "--log-file", log, "--quiet", "--token", Token]);
         await Eventually.TrueAsync(() => LogFiles.Count(log, "listening on") == 1, "the server to listen\n" + server.Output);
         var before = ResidentKiB(server.Id);
 
         var sent = 0;
         await Task.WhenAll(Enumerable.Range(0, Connections).Select(i => Task.Run(async () =>
         {
-            var inputs = new HostileInputs(seed: i);
+            var inputs = new HostileInputs(seed: i, token: i % 4 == 0 ? "wrong" : Token);
             for (var n = 0; n < InputsPerConnection;)
             {
                 using var client = new TcpClient();
@@ -60,9 +62,9 @@ public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
         Assert.DoesNotContain("[ERR]", LogFiles.Read(log));
 
         _dir.Script("scripts", "foo", "echo still fine");
-        await using var builder = BuilderFixture.Start(_dir.Path, port, "survivor", _dir["scripts"]);
+        await using var builder = BuilderFixture.Start(_dir.Path, port, "survivor", _dir["scripts"], o => o with { Token = Token });
         await Eventually.TrueAsync(() => LogFiles.Count(log, "Builder survivor connected") == 1, "the builder to connect");
-        var outcome = Assert.Single(await SuggestClient.SuggestAsync("127.0.0.1", port, "test", "foo", ["after-fuzz"], TimeSpan.FromSeconds(10), CancellationToken.None));
+        var outcome = Assert.Single(await SuggestClient.SuggestAsync("127.0.0.1", port, "test", "foo", ["after-fuzz"], TimeSpan.FromSeconds(10), CancellationToken.None, Token));
         Assert.Equal(1, outcome.Builders);
         await Eventually.TrueAsync(() => LogFiles.Count(log, $"SUCCESS foo/after-fuzz on survivor") == 1, "the round trip after the fuzzing");
     }

@@ -16,7 +16,7 @@ public sealed class ShutdownTests : IDisposable
     {
         var log = _dir["server.log"];
         var port = EndToEndTests.FreePort();
-        await using var server = ChildProcess.Start("server", ["--listen", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), "--log-file", log, "--quiet"]);
+        await using var server = ChildProcess.Start("server", ["--listen", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), "--log-file", log, "--quiet", "--no-auth"]);
         await Eventually.TrueAsync(() => LogFiles.Count(log, "listening on") == 1, "the server to listen\n" + server.Output);
         await using var builder = await RawPeer.HelloAsync(port, Roles.Builder, "waiting");
         await using var suggester = await RawPeer.HelloAsync(port, Roles.Suggest, "idle");
@@ -32,7 +32,7 @@ public sealed class ShutdownTests : IDisposable
     [Fact]
     public async Task Server_exits_1_at_start_when_its_log_cannot_be_written_because_the_disk_is_full()
     {
-        var result = await Executables.RunAsync("server", ["--listen", "127.0.0.1", "--port", "0", "--log-file", "/dev/full", "--quiet"]);
+        var result = await Executables.RunAsync("server", ["--listen", "127.0.0.1", "--port", "0", "--log-file", "/dev/full", "--quiet", "--no-auth"]);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("cannot write log file /dev/full", result.Stderr);

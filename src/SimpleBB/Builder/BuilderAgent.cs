@@ -64,8 +64,9 @@ public sealed class BuilderAgent
             var welcomed = false;
             try
             {
-                var socket = await LineConnection.ConnectAsync(_options.Host, _options.Port, cancellationToken).ConfigureAwait(false);
-                (reason, welcomed) = await ServeAsync(socket, cancellationToken).ConfigureAwait(false);
+                var connection = await Connector.ConnectAsync(_options.Host, _options.Port, _options.Tls, _options.MaxLineBytes,
+                    maxPendingMessages: 65_536, cancellationToken).ConfigureAwait(false);
+                (reason, welcomed) = await ServeAsync(connection, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -74,6 +75,10 @@ public sealed class BuilderAgent
             catch (SocketException ex)
             {
                 reason = $"cannot connect: {ex.Message}";
+            }
+            catch (System.Security.Authentication.AuthenticationException ex)
+            {
+                reason = ex.Message;
             }
             if (cancellationToken.IsCancellationRequested)
             {
@@ -94,14 +99,17 @@ public sealed class BuilderAgent
     }
 
     /// <summary>Serves one connection until it ends; returns why, and whether the server had welcomed us.</summary>
-    private async Task<(string Reason, bool Welcomed)> ServeAsync(Socket socket, CancellationToken cancellationToken)
+    private async Task<(string Reason, bool Welcomed)> ServeAsync(LineConnection connection, CancellationToken cancellationToken)
     {
-        await using var connection = new LineConnection(socket, _options.MaxLineBytes, maxPendingMessages: 65_536);
+        await using var _ = connection;
         var link = new ServerLink(connection, TimeSpan.FromSeconds(10));
         using var closing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var sending = SendLoopAsync(connection, closing);
         var watching = link.WatchAsync(closing.Token);
-        connection.TrySend(new Hello { Role = Roles.Builder, Name = _options.Name, Version = ProductInfo.Version, Protocol = ProtocolLimits.Version });
+        connection.TrySend(new Hello
+        {
+            Role = Roles.Builder, Name = _options.Name, Version = ProductInfo.Version, Protocol = ProtocolLimits.Version, Token = _options.Token,
+        });
 
         var reason = "the server closed the connection";
         try

@@ -26,18 +26,22 @@ public static class BuilderCommand
             "On Ctrl-C or SIGTERM, seconds a running build gets to finish before it is stopped");
         var quiet = EnvOptions.Flag("--quiet", "SIMPLEBB_QUIET", "Log only to the log file, not to stderr");
 
+        var security = new ClientSecurityOptions();
         var root = new RootCommand(
             """
             simplebb-builder: connects to a SimpleBB server (and keeps reconnecting), and for each suggested build
             runs <scripts>/<project> <revision>, reporting the exit code, this machine's uname and the runtime
             version. A project without a script is reported with exit code -1.
 
-            Exit codes: 0 stopped by Ctrl-C or SIGTERM; 1 could not start (log or data folder not writable);
+            The server's token is read from --token, --token-file or ~/.simplebb/token (see simplebb-server --help).
+
+            Exit codes: 0 stopped by Ctrl-C or SIGTERM; 1 could not start (log or data folder not writable, token unreadable);
             2 bad command line or environment variable.
             """)
         {
             host, port, name, scripts, dataDir, logFile, jobs, timeout, shutdownGrace, quiet,
         };
+        security.AddTo(root);
         root.SetAction(async (parse, cancellationToken) =>
         {
             var builderName = parse.GetValue(name)!;
@@ -46,8 +50,21 @@ public static class BuilderCommand
                 await Console.Error.WriteLineAsync($"simplebb-builder: {badName}; choose one with --name");
                 return ExitCodes.Usage;
             }
+            string? token;
+            ClientTls? tls;
+            try
+            {
+                (token, tls) = security.Resolve(parse);
+            }
+            catch (IOException ex)
+            {
+                await Console.Error.WriteLineAsync($"simplebb-builder: {ex.Message}");
+                return ExitCodes.Failure;
+            }
             var options = defaults with
             {
+                Token = token,
+                Tls = tls,
                 Host = parse.GetValue(host)!,
                 Port = parse.GetValue(port),
                 Name = builderName,

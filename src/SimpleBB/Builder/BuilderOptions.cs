@@ -46,6 +46,12 @@ public sealed record BuilderOptions
     /// <summary>Build output files kept per project; older ones are deleted.</summary>
     public int BuildLogsKept { get; init; } = 50;
 
+    /// <summary>The server's shared secret, sent in hello; null sends none (for a server run with --no-auth).</summary>
+    public string? Token { get; init; }
+
+    /// <summary>Connect with TLS, checking the server as described; null for plain TCP.</summary>
+    public ClientTls? Tls { get; init; }
+
     /// <summary>~/.simplebb (HOME from the environment, so tests and services can point it elsewhere).</summary>
     public static string SimpleBbHome =>
         Path.Combine(Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } home

@@ -25,4 +25,5 @@ public static class ErrorCodes
     public const string SlowConsumer = "slow-consumer";
     public const string Unavailable = "unavailable";
     public const string Replaced = "replaced";
+    public const string Unauthorized = "unauthorized";
 }

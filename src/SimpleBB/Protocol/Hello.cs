@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace SimpleBB.Protocol;
 
@@ -10,6 +11,10 @@ public sealed record Hello : Message
     public required string Name { get; init; }
     public required string Version { get; init; }
     public required int Protocol { get; init; }
+
+    /// <summary>The server's shared secret; required unless the server runs with --no-auth.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Token { get; init; }
 
     public override void WriteTo(Utf8JsonWriter writer) => JsonSerializer.Serialize(writer, this, ProtocolJsonContext.Default.Hello);
 }

@@ -30,6 +30,13 @@ public static class ServerCommand
         var heartbeat = EnvOptions.Int("--heartbeat", [], "SIMPLEBB_HEARTBEAT", 15, 1, 3600,
             "Seconds between pings; a peer silent for 3 intervals is disconnected");
         var quiet = EnvOptions.Flag("--quiet", "SIMPLEBB_QUIET", "Log only to the log file, not to stderr");
+        var token = EnvOptions.String("--token", [], "SIMPLEBB_TOKEN", () => "",
+            "Shared secret builders and suggesters must present (default: --token-file, else ~/.simplebb/token, created on first start)");
+        var tokenFile = EnvOptions.String("--token-file", [], "SIMPLEBB_TOKEN_FILE", () => "", "File holding the shared secret");
+        var noAuth = EnvOptions.Flag("--no-auth", "SIMPLEBB_NO_AUTH", "Accept connections without a token (a warning is logged at every start)");
+        var tlsCert = EnvOptions.String("--tls-cert", [], "SIMPLEBB_TLS_CERT", () => "",
+            "Serve TLS with this certificate: PFX (password in SIMPLEBB_TLS_CERT_PASSWORD) or PEM with its key");
+        var tlsKey = EnvOptions.String("--tls-key", [], "SIMPLEBB_TLS_KEY", () => "", "PEM private key, when not in the --tls-cert file");
 
         var root = new RootCommand(
             """
@@ -37,11 +44,15 @@ public static class ServerCommand
             connected builder, and records every result as one line in the log file (SUCCESS, FAILED <code>
             or TIMEOUT), flushed before the builder is told it arrived.
 
-            Exit codes: 0 stopped by Ctrl-C or SIGTERM; 1 could not start (port in use, log not writable);
-            2 bad command line or environment variable.
+            Every builder and suggester must present the server's token (created in ~/.simplebb/token on first
+            start; copy that file to the other machines or set SIMPLEBB_TOKEN there) unless --no-auth is given.
+
+            Exit codes: 0 stopped by Ctrl-C or SIGTERM; 1 could not start (port in use, log not writable,
+            token or certificate unreadable); 2 bad command line or environment variable.
             """)
         {
             listen, port, logFile, logMaxMb, logKeep, maxLine, maxConnections, maxPending, helloTimeout, heartbeat, quiet,
+            token, tokenFile, noAuth, tlsCert, tlsKey,
         };
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -51,8 +62,30 @@ public static class ServerCommand
                 await Console.Error.WriteLineAsync($"simplebb-server: --listen \"{listenAddress}\" is not an IP address");
                 return ExitCodes.Usage;
             }
+            string? secret = null;
+            string tokenSource = "";
+            System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null;
+            try
+            {
+                if (!parse.GetValue(noAuth))
+                {
+                    secret = TokenStore.Resolve(parse.GetValue(token), parse.GetValue(tokenFile), create: true, out tokenSource);
+                }
+                if (parse.GetValue(tlsCert) is { Length: > 0 } certFile)
+                {
+                    certificate = ServerCertificate.Load(certFile, parse.GetValue(tlsKey) is { Length: > 0 } key ? key : null,
+                        Environment.GetEnvironmentVariable("SIMPLEBB_TLS_CERT_PASSWORD"));
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+            {
+                await Console.Error.WriteLineAsync($"simplebb-server: {ex.Message}");
+                return ExitCodes.Failure;
+            }
             var options = new ServerOptions
             {
+                Token = secret,
+                Certificate = certificate,
                 Listen = listenAddress,
                 Port = parse.GetValue(port),
                 MaxLineBytes = parse.GetValue(maxLine),
@@ -79,6 +112,10 @@ public static class ServerCommand
                 try
                 {
                     server.Start();
+                    if (secret is not null)
+                    {
+                        log.Information("Authentication on: clients must present the token from {TokenSource}", tokenSource);
+                    }
                     sink.Flush(toDisk: true); // a full disk or unwritable file is found now, not at the first result
                 }
                 catch (SocketException ex)

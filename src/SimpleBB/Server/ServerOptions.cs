@@ -32,6 +32,12 @@ public sealed record ServerOptions
     /// <summary>Builds one builder may have unanswered before the oldest are forgotten.</summary>
     public int MaxOutstandingPerBuilder { get; init; } = 10_000;
 
+    /// <summary>The shared secret every hello must carry; null turns authentication off.</summary>
+    public string? Token { get; init; }
+
+    /// <summary>When set, every connection is TLS with this certificate.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; init; }
+
     /// <summary>Results remembered (by build id and builder) so a resent one is not logged twice.</summary>
     public int MaxRememberedResults { get; init; } = 1_000_000;
 }

@@ -159,9 +159,9 @@ internal sealed class ServerSession
         }
         if (Role is null)
         {
-            return new(message is Hello hello
-                ? OnHello(hello)
-                : Reject(ErrorCodes.HelloRequired, $"the first message must be hello, not \"{message.Type}\"", close: true));
+            return message is Hello hello
+                ? OnHelloAsync(hello, cancellationToken)
+                : new(Reject(ErrorCodes.HelloRequired, $"the first message must be hello, not \"{message.Type}\"", close: true));
         }
         switch (message)
         {
@@ -189,7 +189,7 @@ internal sealed class ServerSession
         }
     }
 
-    private bool OnHello(Hello hello)
+    private async ValueTask<bool> OnHelloAsync(Hello hello, CancellationToken cancellationToken)
     {
         if (hello.Protocol != ProtocolLimits.Version)
         {
@@ -207,6 +207,22 @@ internal sealed class ServerSession
         if (Names.CheckText("version", hello.Version, 64) is { } badVersion)
         {
             return Reject(ErrorCodes.BadMessage, badVersion, close: true);
+        }
+
+        if (_server.TokenCheck is { } tokens)
+        {
+            var delay = _server.Throttle.DelayFor(Connection.RemoteIp);
+            if (delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            }
+            if (!tokens.Matches(hello.Token))
+            {
+                _server.Throttle.RecordFailure(Connection.RemoteIp);
+                return Reject(ErrorCodes.Unauthorized, hello.Token is null
+                    ? "this server requires a token: copy ~/.simplebb/token from the server, or set SIMPLEBB_TOKEN"
+                    : "wrong token", close: true);
+            }
         }
 
         Role = hello.Role;

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using Serilog;
 using SimpleBB.Hosting;
 using SimpleBB.Protocol;
@@ -17,6 +19,7 @@ public sealed class SimpleBbServer : IAsyncDisposable
     private readonly ConcurrentDictionary<ServerSession, Task> _sessions = new();
     private readonly ReadOnlyMemory<byte> _pingFrame = MessageCodec.Encode(Ping.Instance);
     private Socket? _listener;
+    private int _open;
 
     /// <param name="options">Limits and addresses.</param>
     /// <param name="log">The logger that writes to <paramref name="resultLog"/> (and usually the console).</param>
@@ -28,6 +31,7 @@ public sealed class SimpleBbServer : IAsyncDisposable
         var ids = new BuildIds(DateTimeOffset.UtcNow);
         Registry = new BuildRegistry(log, ids, options.MaxOutstandingPerBuilder, options.MaxConnections);
         Recorder = new ResultRecorder(log, resultLog, Registry, options.MaxRememberedResults);
+        TokenCheck = options.Token is null ? null : new TokenCheck(options.Token);
     }
 
     public ServerOptions Options { get; }
@@ -35,6 +39,11 @@ public sealed class SimpleBbServer : IAsyncDisposable
     internal BuildRegistry Registry { get; }
 
     internal ResultRecorder Recorder { get; }
+
+    /// <summary>Null when authentication is off.</summary>
+    internal TokenCheck? TokenCheck { get; }
+
+    internal AuthThrottle Throttle { get; } = new();
 
     /// <summary>Where the server listens, once started (the real port when 0 was asked for).</summary>
     public IPEndPoint LocalEndPoint => (IPEndPoint)(_listener?.LocalEndPoint ?? throw new InvalidOperationException("not started"));
@@ -65,6 +74,14 @@ public sealed class SimpleBbServer : IAsyncDisposable
         }
         _listener = listener;
         _log.Information("SimpleBB server {Version} listening on {Endpoint}", ProductInfo.Version, LocalEndPoint);
+        if (Options.Token is null)
+        {
+            _log.Warning("Authentication is OFF: anyone who can reach {Endpoint} can suggest builds and report results", LocalEndPoint);
+        }
+        if (Options.Certificate is { } certificate)
+        {
+            _log.Information("TLS on: certificate {Subject}, SHA-256 fingerprint {Fingerprint}", certificate.Subject, ServerCertificate.Fingerprint(certificate));
+        }
     }
 
     /// <summary>Serves until <paramref name="stopping"/> is cancelled, then shuts down cleanly.</summary>
@@ -110,32 +127,68 @@ public sealed class SimpleBbServer : IAsyncDisposable
                 continue;
             }
 
-            if (_sessions.Count >= Options.MaxConnections)
+            if (Volatile.Read(ref _open) >= Options.MaxConnections)
             {
                 RefuseFull(socket);
                 continue;
             }
+            Interlocked.Increment(ref _open);
             LineConnection.Configure(socket);
-            var connection = new LineConnection(socket, Options.MaxLineBytes, Options.MaxPendingMessages);
+            _ = Task.Run(() => ServeAsync(socket, stopping), CancellationToken.None);
+        }
+    }
+
+    /// <summary>Runs one connection: TLS handshake if configured, then its session.</summary>
+    private async Task ServeAsync(Socket socket, CancellationToken stopping)
+    {
+        var address = socket.RemoteEndPoint?.ToString() ?? "unknown";
+        try
+        {
+            LineConnection connection;
+            if (Options.Certificate is { } certificate)
+            {
+                var ssl = new SslStream(new NetworkStream(socket, ownsSocket: true));
+                try
+                {
+                    using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+                    deadline.CancelAfter(Options.HelloTimeout);
+                    await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate }, deadline.Token)
+                        .ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException or SocketException)
+                {
+                    _log.Warning("TLS handshake with {Address} failed: {Reason}", address,
+                        ex is OperationCanceledException ? "no handshake within the hello timeout" : ex.Message);
+                    await ssl.DisposeAsync().ConfigureAwait(false);
+                    return;
+                }
+                connection = new LineConnection(socket, ssl, Options.MaxLineBytes, Options.MaxPendingMessages);
+            }
+            else
+            {
+                connection = new LineConnection(socket, Options.MaxLineBytes, Options.MaxPendingMessages);
+            }
+
             var session = new ServerSession(this, connection, _log);
             var run = new TaskCompletionSource();
             _sessions[session] = run.Task;
-            _ = Task.Run(async () =>
+            try
             {
-                try
-                {
-                    await session.RunAsync(stopping).ConfigureAwait(false);
-                }
-                catch (Exception ex)
-                {
-                    _log.Error(ex, "Unexpected failure serving {Peer}", session.Peer);
-                }
-                finally
-                {
-                    _sessions.TryRemove(session, out _);
-                    run.TrySetResult();
-                }
-            }, CancellationToken.None);
+                await session.RunAsync(stopping).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                _log.Error(ex, "Unexpected failure serving {Peer}", session.Peer);
+            }
+            finally
+            {
+                _sessions.TryRemove(session, out _);
+                run.TrySetResult();
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _open);
         }
     }
 

@@ -9,14 +9,19 @@ public static class SuggestClient
 {
     public static async Task<IReadOnlyList<SuggestOutcome>> SuggestAsync(
         string host, int port, string name, string project, IReadOnlyList<string> revisions, TimeSpan timeout,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, string? token = null, ClientTls? tls = null)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
-        Socket socket;
+        LineConnection connection;
         try
         {
-            socket = await LineConnection.ConnectAsync(host, port, deadline.Token).ConfigureAwait(false);
+            connection = await Connector.ConnectAsync(host, port, tls, ProtocolLimits.DefaultMaxLineBytes, revisions.Count + 16, deadline.Token)
+                .ConfigureAwait(false);
+        }
+        catch (System.Security.Authentication.AuthenticationException ex)
+        {
+            throw new SuggestException(ex.Message, connected: true);
         }
         catch (SocketException ex)
         {
@@ -27,9 +32,9 @@ public static class SuggestClient
             throw new SuggestException($"cannot connect to {host}:{port}: no answer within {timeout.TotalSeconds:0.#} s", connected: false);
         }
 
-        await using var connection = new LineConnection(socket, ProtocolLimits.DefaultMaxLineBytes, revisions.Count + 16);
+        await using var _ = connection;
         var sending = connection.RunSendLoopAsync(deadline.Token);
-        connection.TrySend(new Hello { Role = Roles.Suggest, Name = name, Version = ProductInfo.Version, Protocol = ProtocolLimits.Version });
+        connection.TrySend(new Hello { Role = Roles.Suggest, Name = name, Version = ProductInfo.Version, Protocol = ProtocolLimits.Version, Token = token });
         foreach (var revision in revisions)
         {
             connection.TrySend(new SuggestMessage { Project = project, Revision = revision });

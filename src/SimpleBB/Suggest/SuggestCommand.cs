@@ -19,6 +19,7 @@ public static class SuggestCommand
             Arity = ArgumentArity.ZeroOrMore,
         };
 
+        var security = new ClientSecurityOptions();
         var root = new RootCommand(
             """
             simplebb-suggest: asks a SimpleBB server to have every connected builder build PROJECT at each REVISION,
@@ -26,12 +27,15 @@ public static class SuggestCommand
             With no REVISION it reads git post-receive lines ("<old> <new> <ref>") from stdin and suggests every
             created or updated branch, skipping deleted branches, tags and malformed lines.
 
-            Exit codes: 0 every suggestion was accepted; 1 the server answered with an error; 2 bad command line,
-            project or revision; 3 could not connect, or no answer in time.
+            The server's token is read from --token, --token-file or ~/.simplebb/token.
+
+            Exit codes: 0 every suggestion was accepted; 1 the server answered with an error (such as a missing or
+            wrong token); 2 bad command line, project, revision or token option; 3 could not connect, or no answer in time.
             """)
         {
             host, port, timeout, project, revisions,
         };
+        security.AddTo(root);
         root.SetAction(async (parse, cancellationToken) =>
         {
             var name = parse.GetValue(project)!;
@@ -56,12 +60,23 @@ public static class SuggestCommand
                 return ExitCodes.Usage;
             }
 
+            string? token;
+            ClientTls? tls;
+            try
+            {
+                (token, tls) = security.Resolve(parse);
+            }
+            catch (IOException ex)
+            {
+                await Console.Error.WriteLineAsync($"simplebb-suggest: {ex.Message}");
+                return ExitCodes.Usage;
+            }
             var server = $"{parse.GetValue(host)}:{parse.GetValue(port)}";
             IReadOnlyList<SuggestOutcome> outcomes;
             try
             {
                 outcomes = await SuggestClient.SuggestAsync(parse.GetValue(host)!, parse.GetValue(port), "simplebb-suggest",
-                    name, wanted, TimeSpan.FromSeconds(parse.GetValue(timeout)), cancellationToken);
+                    name, wanted, TimeSpan.FromSeconds(parse.GetValue(timeout)), cancellationToken, token, tls);
             }
             catch (SuggestException ex)
             {

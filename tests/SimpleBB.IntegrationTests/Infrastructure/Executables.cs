@@ -48,6 +48,8 @@ internal static class Executables
         {
             info.Environment.Remove(key);
         }
+        // Never the real HOME: the server would create ~/.simplebb/token there.
+        info.Environment["HOME"] = Path.Combine(Path.GetTempPath(), "simplebb-test-home");
         foreach (var (key, value) in env ?? new Dictionary<string, string>())
         {
             info.Environment[key] = value;

@@ -3,13 +3,13 @@ using SimpleBB.Protocol;
 
 namespace SimpleBB.IntegrationTests.Infrastructure;
 
-/// <summary>Deterministic generator of hostile lines: random bytes, truncated, mutated and oversized valid messages.</summary>
-internal sealed class HostileInputs(int seed)
+/// <summary>Deterministic generator of hostile lines: random bytes, truncated, mutated and oversized valid messages (hellos carry <c>token</c>).</summary>
+internal sealed class HostileInputs(int seed, string token)
 {
-    private static readonly byte[][] Valid =
+    private readonly byte[][] _valid =
     [
-        MessageCodec.Encode(new Hello { Role = Roles.Builder, Name = "fuzz", Version = "1", Protocol = ProtocolLimits.Version }),
-        MessageCodec.Encode(new Hello { Role = Roles.Suggest, Name = "fuzz", Version = "1", Protocol = ProtocolLimits.Version }),
+        MessageCodec.Encode(new Hello { Role = Roles.Builder, Name = "fuzz", Version = "1", Protocol = ProtocolLimits.Version, Token = token }),
+        MessageCodec.Encode(new Hello { Role = Roles.Suggest, Name = "fuzz", Version = "1", Protocol = ProtocolLimits.Version, Token = token }),
         MessageCodec.Encode(new SuggestMessage { Project = "foo", Revision = "master" }),
         MessageCodec.Encode(new ResultMessage
         {
@@ -25,7 +25,7 @@ internal sealed class HostileInputs(int seed)
 
     public byte[] Next()
     {
-        var template = Valid[_random.Next(Valid.Length)];
+        var template = _valid[_random.Next(_valid.Length)];
         return _random.Next(8) switch
         {
             0 => RandomBytes(),
