@@ -35,6 +35,11 @@ public sealed class ScriptRunner(BuilderOptions options)
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        // The builder's own settings (its token above all) are not the script's business.
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("SIMPLEBB_", StringComparison.Ordinal)).ToArray())
+        {
+            start.Environment.Remove(key);
+        }
         start.Environment["SIMPLEBB_BUILD_ID"] = build.Id;
         start.Environment["SIMPLEBB_PROJECT"] = build.Project;
         start.Environment["SIMPLEBB_REVISION"] = build.Revision;
