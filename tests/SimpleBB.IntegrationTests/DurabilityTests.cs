@@ -52,6 +52,7 @@ public sealed class DurabilityTests : IDisposable
         await Eventually.TrueAsync(() => builder.Agent.Outbox.Count > 0, "results waiting in the outbox while the server is down");
 
         await using var restarted = StartServer(port);
+        await Eventually.TrueAsync(() => LogFiles.Count(log, "listening on") == 2, "the restarted server to listen\n" + restarted.Output);
         await Eventually.TrueAsync(() => ids.All(id => LogFiles.Count(log, $"[build {id}] from") >= 1),
             "every build's result after the restart\n" + LogFiles.Read(log));
 
@@ -92,7 +93,7 @@ public sealed class DurabilityTests : IDisposable
         await server.WaitForLogAsync("SUCCESS foo/after on victim");
 
         Assert.DoesNotContain($"[build {lost}] from", server.Log);
-        Assert.Empty(Directory.GetFiles(_dir["data/outbox"]));
+        await Eventually.TrueAsync(() => Directory.GetFiles(_dir["data/outbox"]).Length == 0, "the last result to be acknowledged");
         await builder.DisposeAsync();
     }
 }

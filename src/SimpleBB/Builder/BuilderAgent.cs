@@ -80,6 +80,12 @@ public sealed class BuilderAgent
             {
                 reason = ex.Message;
             }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A bug or a surprise from the network must not end the reconnect loop.
+                _log.Error(ex, "Unexpected failure talking to {Server}", ServerAddress);
+                reason = "internal error";
+            }
             if (cancellationToken.IsCancellationRequested)
             {
                 return;

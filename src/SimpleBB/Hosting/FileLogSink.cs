@@ -86,7 +86,14 @@ public sealed class FileLogSink : ILogEventSink, IDisposable
             {
                 throw new IOException($"cannot write {_path}: {failure.Message}", failure);
             }
-            FlushLocked(toDisk);
+            try
+            {
+                FlushLocked(toDisk);
+            }
+            catch (Exception ex) when (ex is UnauthorizedAccessException or ObjectDisposedException)
+            {
+                throw new IOException($"cannot write {_path}: {ex.Message}", ex);
+            }
         }
     }
 
@@ -106,23 +113,30 @@ public sealed class FileLogSink : ILogEventSink, IDisposable
     private void Rotate()
     {
         _writer.Dispose();
-        if (_keep == 0)
+        try
         {
-            File.Delete(_path);
-        }
-        else
-        {
-            for (var i = _keep - 1; i >= 1; i--)
+            if (_keep == 0)
             {
-                var older = $"{_path}.{i}";
-                if (File.Exists(older))
-                {
-                    File.Move(older, $"{_path}.{i + 1}", overwrite: true);
-                }
+                File.Delete(_path);
             }
-            File.Move(_path, _path + ".1", overwrite: true);
+            else
+            {
+                for (var i = _keep - 1; i >= 1; i--)
+                {
+                    var older = $"{_path}.{i}";
+                    if (File.Exists(older))
+                    {
+                        File.Move(older, $"{_path}.{i + 1}", overwrite: true);
+                    }
+                }
+                File.Move(_path, _path + ".1", overwrite: true);
+            }
         }
-        (_file, _writer) = Open(_path);
+        finally
+        {
+            // Whatever failed above, keep logging to the current name (a failed rotation is reported by the caller).
+            (_file, _writer) = Open(_path);
+        }
     }
 
     private static (FileStream, StreamWriter) Open(string path)
@@ -149,7 +163,7 @@ public sealed class FileLogSink : ILogEventSink, IDisposable
             {
                 _writer.Flush();
             }
-            catch (IOException)
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException)
             {
                 // Nothing more can be done at exit; the failure was reported when it happened.
             }

@@ -26,7 +26,10 @@ public struct LineFramer(int maxLineBytes)
         {
             _searched = buffer.Length;
             line = default;
-            return buffer.Length > maxLineBytes ? FrameStatus.TooLong : FrameStatus.NeedMore;
+            // A line of exactly the maximum may be waiting for its "\n" after a "\r" that does not count.
+            var tooLong = buffer.Length > maxLineBytes + 1L
+                || (buffer.Length == maxLineBytes + 1L && !EndsWithCarriageReturn(buffer));
+            return tooLong ? FrameStatus.TooLong : FrameStatus.NeedMore;
         }
 
         _searched = 0;

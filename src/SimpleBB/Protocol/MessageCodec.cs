@@ -55,8 +55,9 @@ public static class MessageCodec
         {
             type = ReadType(line);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string that cannot be transcoded, such as a lone surrogate escape.
             return Decoded.Fail(ErrorCodes.BadJson, "invalid JSON: " + Shorten(ex.Message));
         }
         if (type is null)
@@ -77,7 +78,7 @@ public static class MessageCodec
                 ? Decoded.Fail(ErrorCodes.BadMessage, "a message must be a JSON object")
                 : Decoded.Ok(message);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             return Decoded.Fail(ErrorCodes.BadMessage, type + ": " + Shorten(ex.Message));
         }

@@ -84,6 +84,12 @@ internal sealed class ServerSession
         {
             reason = ex.InnerException?.Message ?? ex.Message;
         }
+        catch (Exception ex)
+        {
+            // A bug must cost this connection only, never the server: log it loudly and clean up as usual.
+            _log.Error(ex, "Unexpected failure serving {Peer}; closing the connection", Peer);
+            reason = "internal error";
+        }
 
         if (stopping.IsCancellationRequested && _dropReason is null)
         {
