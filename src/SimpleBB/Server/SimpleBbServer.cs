@@ -64,11 +64,7 @@ public sealed class SimpleBbServer : IAsyncDisposable
             {
                 listener.DualMode = true;
             }
-            if (!OperatingSystem.IsWindows())
-            {
-                // A restarted server must get its port back at once, even with old connections in TIME_WAIT.
-                listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            }
+
             listener.Bind(new IPEndPoint(address, Options.Port));
             listener.Listen(4096);
         }
