@@ -75,6 +75,19 @@ public sealed class SimpleBbServer : IAsyncDisposable
         }
         _listener = listener;
         _log.Information("SimpleBB server {Version} listening on {Endpoint}", ProductInfo.Version, LocalEndPoint);
+        if (FileLimit.RaiseToHardLimit() is { } files)
+        {
+            var room = Math.Max(0, files - 64); // log files, listener, runtime
+            if (room < Options.MaxConnections)
+            {
+                _log.Warning("The open-file limit ({Limit}) leaves room for about {Room} connections, fewer than --max-connections {Max}",
+                    files, room, Options.MaxConnections);
+            }
+            else
+            {
+                _log.Information("Open-file limit {Limit}: room for {Max} connections", files, Options.MaxConnections);
+            }
+        }
         if (Options.Token is null)
         {
             _log.Warning("Authentication is OFF: anyone who can reach {Endpoint} can suggest builds and report results", LocalEndPoint);
