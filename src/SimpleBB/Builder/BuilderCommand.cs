@@ -50,15 +50,8 @@ public static class BuilderCommand
                 await Console.Error.WriteLineAsync($"simplebb-builder: {badName}; choose one with --name");
                 return ExitCodes.Usage;
             }
-            string? token;
-            ClientTls? tls;
-            try
+            if (!security.TryResolve(parse, out var token, out var tls))
             {
-                (token, tls) = security.Resolve(parse);
-            }
-            catch (IOException ex)
-            {
-                await Console.Error.WriteLineAsync($"simplebb-builder: {ex.Message}");
                 return ExitCodes.Failure;
             }
             var options = defaults with

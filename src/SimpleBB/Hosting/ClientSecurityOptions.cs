@@ -46,5 +46,21 @@ public sealed class ClientSecurityOptions
         return (token, tls);
     }
 
+    /// <summary>As <see cref="Resolve"/>, but a problem is one line on stderr ("simplebb-x: …") and false.</summary>
+    public bool TryResolve(ParseResult parse, out string? token, out ClientTls? tls)
+    {
+        try
+        {
+            (token, tls) = Resolve(parse);
+            return true;
+        }
+        catch (IOException ex)
+        {
+            Console.Error.WriteLine($"{parse.RootCommandResult.Command.Name}: {ex.Message}");
+            (token, tls) = (null, null);
+            return false;
+        }
+    }
+
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

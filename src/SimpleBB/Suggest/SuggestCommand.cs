@@ -60,15 +60,8 @@ public static class SuggestCommand
                 return ExitCodes.Usage;
             }
 
-            string? token;
-            ClientTls? tls;
-            try
+            if (!security.TryResolve(parse, out var token, out var tls))
             {
-                (token, tls) = security.Resolve(parse);
-            }
-            catch (IOException ex)
-            {
-                await Console.Error.WriteLineAsync($"simplebb-suggest: {ex.Message}");
                 return ExitCodes.Usage;
             }
             var server = $"{parse.GetValue(host)}:{parse.GetValue(port)}";
