@@ -61,10 +61,14 @@ public sealed class EndToEndTests : IDisposable
         await using var builder = BuilderFixture.Start(_dir.Path, server.Port, "alpha", Scripts);
         await server.WaitForBuildersAsync(1);
 
-        await SuggestAsync(server.Port, "nosuch", "master");
+        var outcomes = await SuggestClient.SuggestAsync("127.0.0.1", server.Port, "test", "nosuch", ["master"], TimeSpan.FromSeconds(10),
+            CancellationToken.None, wait: true);
 
-        await server.WaitForLogAsync("FAILED -1 nosuch/master on alpha (");
-        Assert.Contains($"{Path.Combine(Scripts, "nosuch")} does not exist", builder.Log);
+        var result = Assert.Single(Assert.Single(outcomes).Results);
+        Assert.Equal(-1, result.ExitCode);
+        Assert.True(result.MissingScript);
+        Assert.Contains($"{Path.Combine(Scripts, "nosuch")} does not exist", result.Output);
+        await server.WaitForLogAsync("N/A nosuch/master on alpha (");
     }
 
     [Fact]

@@ -304,7 +304,7 @@ public sealed class BuilderAgent
     private void Report(IReadOnlyList<BuildMessage> builds, BuildOutcome outcome)
     {
         var build = builds[0];
-        var verdict = outcome.TimedOut ? "TIMEOUT" : outcome.ExitCode == 0 ? "SUCCESS" : $"FAILED {outcome.ExitCode}";
+        var verdict = outcome.TimedOut ? "TIMEOUT" : outcome.MissingScript ? "N/A" : outcome.ExitCode == 0 ? "SUCCESS" : $"FAILED {outcome.ExitCode}";
         _log.Information("Finished {Project}/{Revision}: {Outcome} in {DurationMs} ms [build {BuildId}]; full output: {LogFile}{NewLine}{Output}",
             build.Project, build.Revision, verdict, outcome.DurationMs, build.Id, outcome.LogFile ?? "none", Environment.NewLine, outcome.Output.TrimEnd());
         foreach (var each in builds)
@@ -316,6 +316,7 @@ public sealed class BuilderAgent
                 Revision = each.Revision,
                 ExitCode = outcome.ExitCode,
                 TimedOut = outcome.TimedOut,
+                MissingScript = outcome.MissingScript,
                 DurationMs = outcome.DurationMs,
                 Uname = SystemInfo.Uname,
                 Runtime = ProductInfo.Runtime,

@@ -17,7 +17,10 @@ public sealed class ScriptRunner(BuilderOptions options)
         var script = Path.Combine(options.ScriptsDirectory, build.Project);
         if (!File.Exists(script))
         {
-            return new BuildOutcome(-1, false, 0, $"no build script for project {build.Project}: {script} does not exist", null);
+            return new BuildOutcome(-1, false, 0, $"no build script for project {build.Project}: {script} does not exist", null)
+            {
+                MissingScript = true,
+            };
         }
 
         var work = Path.Combine(options.DataDirectory, "work", build.Project);

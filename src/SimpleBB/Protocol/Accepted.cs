@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace SimpleBB.Protocol;
 
@@ -10,6 +11,10 @@ public sealed record Accepted : Message
     public required string Project { get; init; }
     public required string Revision { get; init; }
     public required int Builders { get; init; }
+
+    /// <summary>With a waiting suggestion: the names of the builders that received the build.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string[]? BuilderNames { get; init; }
 
     public override void WriteTo(Utf8JsonWriter writer) => JsonSerializer.Serialize(writer, this, ProtocolJsonContext.Default.Accepted);
 }

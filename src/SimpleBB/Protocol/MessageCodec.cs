@@ -146,6 +146,7 @@ public static class MessageCodec
         "ping" => ProtocolJsonContext.Default.Ping,
         "pong" => ProtocolJsonContext.Default.Pong,
         "bye" => ProtocolJsonContext.Default.Bye,
+        "lost" => ProtocolJsonContext.Default.LostMessage,
         _ => null,
     };
 

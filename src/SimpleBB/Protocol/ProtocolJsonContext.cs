@@ -19,4 +19,5 @@ namespace SimpleBB.Protocol;
 [JsonSerializable(typeof(Ping))]
 [JsonSerializable(typeof(Pong))]
 [JsonSerializable(typeof(Bye))]
+[JsonSerializable(typeof(LostMessage))]
 internal sealed partial class ProtocolJsonContext : JsonSerializerContext;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace SimpleBB.Protocol;
 
@@ -12,6 +13,14 @@ public sealed record ResultMessage : Message
 
     /// <summary>The script's exit code; -1 when there was no script or it could not be started.</summary>
     public required int ExitCode { get; init; }
+
+    /// <summary>True when the builder has no script for the project: "not applicable", never a failure (exit code -1).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool MissingScript { get; init; }
+
+    /// <summary>Only when the server forwards a result to a waiting suggester: which builder sent it.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Builder { get; init; }
 
     /// <summary>True when the build was killed at its deadline.</summary>
     public bool TimedOut { get; init; }

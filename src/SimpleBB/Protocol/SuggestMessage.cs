@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace SimpleBB.Protocol;
 
@@ -8,6 +9,10 @@ public sealed record SuggestMessage : Message
     public override string Type => "suggest";
     public required string Project { get; init; }
     public required string Revision { get; init; }
+
+    /// <summary>Keep this connection informed: the server forwards each builder's result (and each lost builder) for this build.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Wait { get; init; }
 
     public override void WriteTo(Utf8JsonWriter writer) => JsonSerializer.Serialize(writer, this, ProtocolJsonContext.Default.SuggestMessage);
 }

@@ -12,6 +12,7 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
 {
     private readonly object _gate = new();
     private readonly Dictionary<string, BuilderEntry> _builders = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ServerSession> _waiters = new(StringComparer.Ordinal);
     private int _connected;
 
     public int ConnectedBuilders => Volatile.Read(ref _connected);
@@ -56,15 +57,23 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
         }
     }
 
-    /// <summary>Assigns an id and enqueues the build on every connected builder. Returns the id and how many got it.</summary>
-    public (string Id, int Builders) Dispatch(string project, string revision)
+    /// <summary>
+    /// Assigns an id and enqueues the build on every connected builder. Returns the id and how many got it; with a
+    /// <paramref name="waiter"/>, also their names, and results for the build will be forwarded to the waiter.
+    /// </summary>
+    public (string Id, int Builders, string[]? Names) Dispatch(string project, string revision, ServerSession? waiter = null)
     {
         var build = new BuildMessage { Id = ids.Next(), Project = project, Revision = revision };
         ReadOnlyMemory<byte> frame = MessageCodec.Encode(build);
         var sent = 0;
         List<ServerSession>? slow = null;
+        var names = waiter is null ? null : new List<string>();
         lock (_gate)
         {
+            if (waiter is not null)
+            {
+                _waiters[build.Id] = waiter;
+            }
             foreach (var entry in _builders.Values)
             {
                 var session = entry.Session;
@@ -89,6 +98,7 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
                     }
                 }
                 entry.Outstanding.Add(build.Id, build);
+                names?.Add(entry.Name);
                 sent++;
             }
         }
@@ -96,7 +106,28 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
         {
             session.Drop(ErrorCodes.SlowConsumer, "outgoing queue full: the peer is not reading");
         }
-        return (build.Id, sent);
+        return (build.Id, sent, names?.ToArray());
+    }
+
+    /// <summary>The suggester waiting for this build's results, if any.</summary>
+    public ServerSession? WaiterFor(string id)
+    {
+        lock (_gate)
+        {
+            return _waiters.GetValueOrDefault(id);
+        }
+    }
+
+    /// <summary>A waiting suggester has gone: stop forwarding to it.</summary>
+    public void ForgetWaiter(IEnumerable<string> ids)
+    {
+        lock (_gate)
+        {
+            foreach (var id in ids)
+            {
+                _waiters.Remove(id);
+            }
+        }
     }
 
     /// <summary>Decides whether a result may be recorded, without changing anything.</summary>

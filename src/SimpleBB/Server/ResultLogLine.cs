@@ -12,9 +12,9 @@ internal static partial class ResultLogLine
     public const string Template =
         "{Outcome} {Project}/{Revision} on {Builder} ({Sysname} {Release} {Machine}, {Runtime}) in {DurationMs} ms [build {BuildId}] from {Address}";
 
-    /// <summary>SUCCESS, FAILED &lt;code&gt; or TIMEOUT: the words people grep for.</summary>
+    /// <summary>SUCCESS, FAILED &lt;code&gt;, TIMEOUT or N/A (no script): the words people grep for.</summary>
     public static string Outcome(ResultMessage result) =>
-        result.TimedOut ? "TIMEOUT" : result.ExitCode == 0 ? "SUCCESS" : $"FAILED {result.ExitCode}";
+        result.TimedOut ? "TIMEOUT" : result.MissingScript ? "N/A" : result.ExitCode == 0 ? "SUCCESS" : $"FAILED {result.ExitCode}";
 
     /// <summary>Finds the builder and build id in a result line, or returns false for any other line.</summary>
     public static bool TryParse(string line, out string builder, out string buildId)
@@ -25,6 +25,6 @@ internal static partial class ResultLogLine
         return match.Success;
     }
 
-    [GeneratedRegex(@"\] (?:SUCCESS|TIMEOUT|FAILED -?\d+) \S+ on (?<builder>\S+) \(.* ms \[build (?<id>[^\]\s]+)\] from ", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\] (?:SUCCESS|TIMEOUT|N/A|FAILED -?\d+) \S+ on (?<builder>\S+) \(.* ms \[build (?<id>[^\]\s]+)\] from ", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 }

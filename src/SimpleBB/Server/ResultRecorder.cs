@@ -107,6 +107,7 @@ internal sealed class ResultRecorder
         {
             _recorded.Add(Key(result.Id, session.Name!));
             _registry.Complete(session.Name!, result.Id);
+            _registry.WaiterFor(result.Id)?.Send(result with { Builder = session.Name });
         }
         foreach (var (session, id) in acks)
         {

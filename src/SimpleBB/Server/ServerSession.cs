@@ -22,9 +22,13 @@ internal sealed class ServerSession
     /// <summary>A result carries a 4 KiB tail; text decoded from invalid UTF-8 may grow, so allow some room.</summary>
     private const int MaxOutputChars = 4 * ProtocolLimits.MaxOutputBytes;
 
+    /// <summary>Builds one suggest connection may wait for (each costs a table entry until it closes).</summary>
+    private const int MaxWaits = 10_000;
+
     private readonly SimpleBbServer _server;
     private readonly CancellationTokenSource _closing = new();
     private ILogger _log;
+    private List<string>? _waitingFor;
     private int _rejections;
     private string? _dropReason;
 
@@ -94,6 +98,10 @@ internal sealed class ServerSession
         if (stopping.IsCancellationRequested && _dropReason is null)
         {
             Connection.TrySend(new Bye { Reason = "server shutting down" });
+        }
+        if (_waitingFor is not null)
+        {
+            _server.Registry.ForgetWaiter(_waitingFor);
         }
         Connection.CompleteSending();
         await Task.WhenAny(sending, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)).ConfigureAwait(false);
@@ -260,10 +268,15 @@ internal sealed class ServerSession
         {
             return Reject(ErrorCodes.BadRevision, badRevision, close: false);
         }
-        var (id, builders) = _server.Registry.Dispatch(suggest.Project, suggest.Revision);
+        if (suggest.Wait && (_waitingFor ??= []).Count >= MaxWaits)
+        {
+            return Reject(ErrorCodes.Unavailable, $"at most {MaxWaits} waiting suggestions per connection", close: false);
+        }
+        var (id, builders, names) = _server.Registry.Dispatch(suggest.Project, suggest.Revision, suggest.Wait ? this : null);
+        _waitingFor?.Add(id);
         _log.Information("Build {Project}/{Revision} suggested by {Client} ({Address}), sent to {Builders} builder(s) [build {BuildId}]",
             suggest.Project, suggest.Revision, Name, Address, builders, id);
-        Send(new Accepted { Id = id, Project = suggest.Project, Revision = suggest.Revision, Builders = builders });
+        Send(new Accepted { Id = id, Project = suggest.Project, Revision = suggest.Revision, Builders = builders, BuilderNames = names });
         return true;
     }
 

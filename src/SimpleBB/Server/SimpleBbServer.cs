@@ -51,7 +51,21 @@ public sealed class SimpleBbServer : IAsyncDisposable
     public int ConnectedBuilders => Registry.ConnectedBuilders;
 
     /// <summary>Suggests a build without a client connection (benchmarks and tests); returns the id and builder count.</summary>
-    internal (string Id, int Builders) DispatchForTest(string project, string revision) => Registry.Dispatch(project, revision);
+    /// <summary>Drops a builder's connection as if its machine went away (tests).</summary>
+    internal Task DisconnectBuilderForTestAsync(string name)
+    {
+        foreach (var session in _sessions.Keys.Where(s => s.Role == Roles.Builder && s.Name == name))
+        {
+            session.Drop(ErrorCodes.Unavailable, "disconnected by a test");
+        }
+        return Task.CompletedTask;
+    }
+
+    internal (string Id, int Builders) DispatchForTest(string project, string revision)
+    {
+        var (id, builders, _) = Registry.Dispatch(project, revision);
+        return (id, builders);
+    }
 
     /// <summary>Binds and listens. Throws <see cref="SocketException"/> if the address cannot be used.</summary>
     public void Start()
@@ -234,6 +248,10 @@ public sealed class SimpleBbServer : IAsyncDisposable
             return;
         }
         var owed = Registry.Unregister(session.Name, session);
+        foreach (var id in owed)
+        {
+            Registry.WaiterFor(id)?.Send(new LostMessage { Id = id, Builder = session.Name, Reason = reason });
+        }
         if (owed.Length > 0)
         {
             _log.Warning("Builder {Builder} ({Address}) disconnected ({Reason}) with builds in progress: {BuildIds}",

@@ -4,19 +4,26 @@ using SimpleBB.Protocol;
 
 namespace SimpleBB.Suggest;
 
-/// <summary>Connects, says hello as a suggester, sends one suggestion per revision and collects the answers.</summary>
+/// <summary>
+/// Connects, says hello as a suggester, sends one suggestion per revision and collects the answers. With
+/// <c>wait</c>, it stays connected and collects each builder's result until every builder has answered or is gone,
+/// or the timeout passes (then the unsettled outcomes say who is missing).
+/// </summary>
 public static class SuggestClient
 {
     public static async Task<IReadOnlyList<SuggestOutcome>> SuggestAsync(
         string host, int port, string name, string project, IReadOnlyList<string> revisions, TimeSpan timeout,
-        CancellationToken cancellationToken, string? token = null, ClientTls? tls = null)
+        CancellationToken cancellationToken, string? token = null, ClientTls? tls = null, bool wait = false,
+        Action<SuggestOutcome, Message>? onEvent = null)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         LineConnection connection;
         try
         {
-            connection = await Connector.ConnectAsync(host, port, tls, ProtocolLimits.DefaultMaxLineBytes, revisions.Count + 16, deadline.Token)
+            // A waiting suggester trusts the server with longer lines: an answer lists every builder's name.
+            var maxLine = wait ? 16 * 1024 * 1024 : ProtocolLimits.DefaultMaxLineBytes;
+            connection = await Connector.ConnectAsync(host, port, tls, maxLine, revisions.Count + 16, deadline.Token)
                 .ConfigureAwait(false);
         }
         catch (System.Security.Authentication.AuthenticationException ex)
@@ -37,7 +44,7 @@ public static class SuggestClient
         connection.TrySend(new Hello { Role = Roles.Suggest, Name = name, Version = ProductInfo.Version, Protocol = ProtocolLimits.Version, Token = token });
         foreach (var revision in revisions)
         {
-            connection.TrySend(new SuggestMessage { Project = project, Revision = revision });
+            connection.TrySend(new SuggestMessage { Project = project, Revision = revision, Wait = wait });
         }
 
         var outcomes = new List<SuggestOutcome>(revisions.Count);
@@ -60,7 +67,20 @@ public static class SuggestClient
                         outcomes.Add(new SuggestOutcome(revisions[outcomes.Count], null, 0, error.Code, error.Message));
                         break;
                     case Accepted accepted:
-                        outcomes.Add(new SuggestOutcome(revisions[outcomes.Count], accepted.Id, accepted.Builders, null, null));
+                        var answered = new SuggestOutcome(revisions[outcomes.Count], accepted.Id, accepted.Builders, null, null)
+                        {
+                            BuilderNames = accepted.BuilderNames ?? [],
+                        };
+                        outcomes.Add(answered);
+                        onEvent?.Invoke(answered, accepted);
+                        break;
+                    case ResultMessage result when outcomes.Find(o => o.BuildId == result.Id) is { } target && result.Builder is not null:
+                        target.Results.Add(result);
+                        onEvent?.Invoke(target, result);
+                        break;
+                    case LostMessage lost when outcomes.Find(o => o.BuildId == lost.Id) is { } target:
+                        target.Lost.Add(lost);
+                        onEvent?.Invoke(target, lost);
                         break;
                     case Ping:
                         connection.TrySend(Pong.Instance);
@@ -68,11 +88,15 @@ public static class SuggestClient
                     case Bye bye:
                         throw new SuggestException($"the server is going away: {bye.Reason}", connected: true);
                 }
-                if (outcomes.Count == revisions.Count)
+                if (outcomes.Count == revisions.Count && (!wait || outcomes.TrueForAll(o => o.Settled)))
                 {
                     break;
                 }
             }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && wait && outcomes.Count == revisions.Count)
+        {
+            return outcomes; // the wait is over; unsettled outcomes name the builders that did not answer
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -11,7 +11,10 @@ public static class SuggestCommand
     {
         var host = EnvOptions.String("--host", ["-H"], "SIMPLEBB_HOST", () => "127.0.0.1", "Server host name or address");
         var port = EnvOptions.Int("--port", ["-p"], "SIMPLEBB_PORT", ProtocolLimits.DefaultPort, 1, 65535, "Server TCP port");
-        var timeout = EnvOptions.Int("--timeout", ["-t"], "SIMPLEBB_TIMEOUT", 10, 1, 3600, "Seconds to wait for the server's answers");
+        var timeout = EnvOptions.Int("--timeout", ["-t"], "SIMPLEBB_TIMEOUT", 10, 1, 7 * 24 * 3600,
+            "Seconds to wait for the server's answers; with --wait, for the results (default then 3600)");
+        var wait = new Option<bool>("--wait", "-w") { Description = "Stay connected and print each builder's result as it arrives, then a summary" };
+        var output = new Option<bool>("--output") { Description = "With --wait: also print each failing builder's output tail" };
         var project = new Argument<string>("PROJECT") { Description = "Project to build: the name of the build script on each builder" };
         var revisions = new Argument<string[]>("REVISION")
         {
@@ -31,9 +34,11 @@ public static class SuggestCommand
 
             Exit codes: 0 every suggestion was accepted; 1 the server answered with an error (such as a missing or
             wrong token); 2 bad command line, project, revision or token option; 3 could not connect, or no answer in time.
+            With --wait: 0 every builder with a script passed; 1 a build failed or timed out; 4 no builder could
+            build it (none connected, or none has a script); 5 not every builder answered (deadline, or disconnected).
             """)
         {
-            host, port, timeout, project, revisions,
+            host, port, timeout, wait, output, project, revisions,
         };
         security.AddTo(root);
         root.SetAction(async (parse, cancellationToken) =>
@@ -68,8 +73,13 @@ public static class SuggestCommand
             IReadOnlyList<SuggestOutcome> outcomes;
             try
             {
+                var waiting = parse.GetValue(wait);
+                var seconds = waiting && parse.GetResult(timeout) is null or { Implicit: true }
+                    && Environment.GetEnvironmentVariable("SIMPLEBB_TIMEOUT") is null or "" ? 3600 : parse.GetValue(timeout);
+                var showOutput = parse.GetValue(output);
                 outcomes = await SuggestClient.SuggestAsync(parse.GetValue(host)!, parse.GetValue(port), "simplebb-suggest",
-                    name, wanted, TimeSpan.FromSeconds(parse.GetValue(timeout)), cancellationToken, token, tls);
+                    name, wanted, TimeSpan.FromSeconds(seconds), cancellationToken, token, tls, waiting,
+                    waiting ? (outcome, message) => Console.Out.WriteLine(WaitReport.Line(name, outcome, message, showOutput)) : null);
             }
             catch (SuggestException ex)
             {
@@ -81,6 +91,14 @@ public static class SuggestCommand
                 return ExitCodes.Failure;
             }
 
+            if (parse.GetValue(wait) && outcomes.All(o => o.BuildId is not null))
+            {
+                foreach (var outcome in outcomes)
+                {
+                    Console.Out.WriteLine(WaitReport.Summary(name, outcome));
+                }
+                return WaitReport.ExitCode(outcomes);
+            }
             var exit = ExitCodes.Ok;
             foreach (var outcome in outcomes)
             {

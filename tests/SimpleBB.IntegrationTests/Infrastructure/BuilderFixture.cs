@@ -42,6 +42,8 @@ internal sealed class BuilderFixture : IAsyncDisposable
             DataDirectory = data,
             MinBackoff = TimeSpan.FromMilliseconds(50),
             MaxBackoff = TimeSpan.FromMilliseconds(400),
+            ShutdownGrace = TimeSpan.FromSeconds(1),
+            KillGrace = TimeSpan.FromSeconds(1),
         };
         Directory.CreateDirectory(data);
         return new BuilderFixture(configure?.Invoke(options) ?? options, Path.Combine(data, "builder.log"));
