@@ -43,6 +43,7 @@ public sealed partial class ExecutableTests : IDisposable
     [InlineData("server")]
     [InlineData("builder")]
     [InlineData("suggest")]
+    [InlineData("status")]
     public async Task Every_executable_explains_itself_with_help_and_version(string name)
     {
         var help = await Executables.RunAsync(name, ["--help"]);

@@ -5,4 +5,7 @@ public sealed record BuildOutcome(int ExitCode, bool TimedOut, long DurationMs, 
 {
     /// <summary>There was no script for the project.</summary>
     public bool MissingScript { get; init; }
+
+    /// <summary>SHA-256 of the script that ran.</summary>
+    public string? ScriptSha256 { get; init; }
 }

@@ -17,6 +17,7 @@ public sealed class BuilderAgent
     private readonly BuildQueue _queue;
     private readonly ScriptRunner _runner;
     private readonly SemaphoreSlim _acked = new(0);
+    private readonly ScriptInventory _scripts;
     private volatile ServerLink? _link;
 
     public BuilderAgent(BuilderOptions options, ILogger log)
@@ -25,6 +26,7 @@ public sealed class BuilderAgent
         _log = log.ForContext("Builder", options.Name);
         _queue = new BuildQueue(options.MaxWaitingBuilds);
         _runner = new ScriptRunner(options);
+        _scripts = new ScriptInventory(options.ScriptsDirectory);
         Outbox = new Outbox(Path.Combine(options.DataDirectory, "outbox"));
     }
 
@@ -112,10 +114,17 @@ public sealed class BuilderAgent
         using var closing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var sending = SendLoopAsync(connection, closing);
         var watching = link.WatchAsync(closing.Token);
+        ScriptInfo[] scripts;
+        lock (_scripts)
+        {
+            scripts = _scripts.Scan().Scripts;
+        }
         connection.TrySend(new Hello
         {
             Role = Roles.Builder, Name = _options.Name, Version = ProductInfo.Version, Protocol = ProtocolLimits.Version, Token = _options.Token,
+            Uname = SystemInfo.Uname, Runtime = ProductInfo.Runtime, Scripts = scripts,
         });
+        var rescanning = RescanAsync(link, closing.Token);
 
         var reason = "the server closed the connection";
         try
@@ -144,9 +153,29 @@ public sealed class BuilderAgent
             }
             await closing.CancelAsync().ConfigureAwait(false);
             connection.CompleteSending();
-            await Task.WhenAll(sending, watching).WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await Task.WhenAll(sending, watching, rescanning).WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         return (reason, link.Welcomed && !link.Replaced);
+    }
+
+    /// <summary>Tells the server when the scripts folder changes (checked every <see cref="BuilderOptions.ScriptsRescan"/>).</summary>
+    private async Task RescanAsync(ServerLink link, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_options.ScriptsRescan);
+        while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+        {
+            ScriptInfo[] scripts;
+            bool changed;
+            lock (_scripts)
+            {
+                (scripts, changed) = _scripts.Scan();
+            }
+            if (changed && link.Welcomed)
+            {
+                _log.Information("Scripts changed: {Count} script(s) now", scripts.Length);
+                link.Connection.TrySend(new ScriptsMessage { Scripts = scripts });
+            }
+        }
     }
 
     private static async Task SendLoopAsync(LineConnection connection, CancellationTokenSource closing)
@@ -288,6 +317,10 @@ public sealed class BuilderAgent
             }
             var build = builds[0];
             _log.Information("Building {Project}/{Revision} [build {BuildId}]", build.Project, build.Revision, build.Id);
+            foreach (var each in builds)
+            {
+                _link?.Connection.TrySend(new StartedMessage { Id = each.Id });
+            }
             BuildOutcome outcome;
             try
             {
@@ -317,6 +350,7 @@ public sealed class BuilderAgent
                 ExitCode = outcome.ExitCode,
                 TimedOut = outcome.TimedOut,
                 MissingScript = outcome.MissingScript,
+                ScriptSha256 = outcome.ScriptSha256,
                 DurationMs = outcome.DurationMs,
                 Uname = SystemInfo.Uname,
                 Runtime = ProductInfo.Runtime,

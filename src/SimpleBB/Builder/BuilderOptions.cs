@@ -52,6 +52,9 @@ public sealed record BuilderOptions
     /// <summary>Connect with TLS, checking the server as described; null for plain TCP.</summary>
     public ClientTls? Tls { get; init; }
 
+    /// <summary>How often the scripts folder is checked for changes to tell the server.</summary>
+    public TimeSpan ScriptsRescan { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>~/.simplebb (HOME from the environment, so tests and services can point it elsewhere).</summary>
     public static string SimpleBbHome =>
         Path.Combine(Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } home

@@ -47,6 +47,7 @@ public sealed class ScriptRunner(BuilderOptions options)
         start.Environment["SIMPLEBB_PROJECT"] = build.Project;
         start.Environment["SIMPLEBB_REVISION"] = build.Revision;
 
+        var sha = ScriptInventory.Hash(script);
         var clock = Stopwatch.StartNew();
         using var process = new Process { StartInfo = start };
         try
@@ -55,7 +56,7 @@ public sealed class ScriptRunner(BuilderOptions options)
         }
         catch (Exception ex) when (ex is Win32Exception or IOException or UnauthorizedAccessException)
         {
-            return new BuildOutcome(-1, false, clock.ElapsedMilliseconds, $"cannot start {script}: {ex.Message}", null);
+            return new BuildOutcome(-1, false, clock.ElapsedMilliseconds, $"cannot start {script}: {ex.Message}", null) { ScriptSha256 = sha };
         }
         process.StandardInput.Close();
 
@@ -101,7 +102,7 @@ public sealed class ScriptRunner(BuilderOptions options)
         }
         file.Complete(tail.TotalBytes);
         PruneLogs(logs, options.BuildLogsKept);
-        return new BuildOutcome(process.ExitCode, timedOut, duration, tail.ToString(), logFile);
+        return new BuildOutcome(process.ExitCode, timedOut, duration, tail.ToString(), logFile) { ScriptSha256 = sha };
     }
 
     /// <summary>Keeps the newest build logs of a project and deletes the rest.</summary>

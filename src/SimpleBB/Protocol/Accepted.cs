@@ -12,6 +12,9 @@ public sealed record Accepted : Message
     public required string Revision { get; init; }
     public required int Builders { get; init; }
 
+    /// <summary>How many of those builders said they have a script for the project.</summary>
+    public int WithScript { get; init; }
+
     /// <summary>With a waiting suggestion: the names of the builders that received the build.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string[]? BuilderNames { get; init; }

@@ -12,6 +12,18 @@ public sealed record Hello : Message
     public required string Version { get; init; }
     public required int Protocol { get; init; }
 
+    /// <summary>Builders: the machine, so status can show it before the first result.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Uname? Uname { get; init; }
+
+    /// <summary>Builders: the runtime, e.g. ".NET 10.0.12".</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Runtime { get; init; }
+
+    /// <summary>Builders: the scripts it has (project name and SHA-256 of each).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ScriptInfo[]? Scripts { get; init; }
+
     /// <summary>The server's shared secret; required unless the server runs with --no-auth.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Token { get; init; }

@@ -147,6 +147,11 @@ public static class MessageCodec
         "pong" => ProtocolJsonContext.Default.Pong,
         "bye" => ProtocolJsonContext.Default.Bye,
         "lost" => ProtocolJsonContext.Default.LostMessage,
+        "scripts" => ProtocolJsonContext.Default.ScriptsMessage,
+        "started" => ProtocolJsonContext.Default.StartedMessage,
+        "status" => ProtocolJsonContext.Default.StatusRequest,
+        "snapshot" => ProtocolJsonContext.Default.Snapshot,
+        "event" => ProtocolJsonContext.Default.EventMessage,
         _ => null,
     };
 

@@ -20,4 +20,10 @@ namespace SimpleBB.Protocol;
 [JsonSerializable(typeof(Pong))]
 [JsonSerializable(typeof(Bye))]
 [JsonSerializable(typeof(LostMessage))]
+[JsonSerializable(typeof(ScriptsMessage))]
+[JsonSerializable(typeof(StartedMessage))]
+[JsonSerializable(typeof(StatusRequest))]
+[JsonSerializable(typeof(Snapshot))]
+[JsonSerializable(typeof(EventMessage))]
+[JsonSerializable(typeof(ResultStatus))]
 internal sealed partial class ProtocolJsonContext : JsonSerializerContext;

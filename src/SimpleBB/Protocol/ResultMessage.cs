@@ -22,6 +22,10 @@ public sealed record ResultMessage : Message
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Builder { get; init; }
 
+    /// <summary>SHA-256 of the script that ran (absent when there was none).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ScriptSha256 { get; init; }
+
     /// <summary>True when the build was killed at its deadline.</summary>
     public bool TimedOut { get; init; }
 

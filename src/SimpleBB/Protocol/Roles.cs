@@ -8,4 +8,7 @@ public static class Roles
 
     /// <summary>A short-lived client that suggests builds.</summary>
     public const string Suggest = "suggest";
+
+    /// <summary>A client that reads the server's state (simplebb-status).</summary>
+    public const string Status = "status";
 }

@@ -18,7 +18,7 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
     public int ConnectedBuilders => Volatile.Read(ref _connected);
 
     /// <summary>Makes <paramref name="session"/> the connection of its builder name; returns the one it replaces.</summary>
-    public ServerSession? Register(string name, ServerSession session)
+    public ServerSession? Register(string name, ServerSession session, Hello hello)
     {
         lock (_gate)
         {
@@ -27,6 +27,12 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
                 entry = new BuilderEntry(name);
                 _builders.Add(name, entry);
             }
+            entry.Address = session.Address;
+            entry.ConnectedSince = DateTimeOffset.Now;
+            entry.Uname = hello.Uname;
+            entry.Runtime = hello.Runtime;
+            entry.Scripts = new HashSet<string>(hello.Scripts?.Select(s => s.Name) ?? [], StringComparer.Ordinal);
+            entry.Running.Clear();
             var previous = entry.Session;
             entry.Session = session;
             if (previous is null)
@@ -61,11 +67,12 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
     /// Assigns an id and enqueues the build on every connected builder. Returns the id and how many got it; with a
     /// <paramref name="waiter"/>, also their names, and results for the build will be forwarded to the waiter.
     /// </summary>
-    public (string Id, int Builders, string[]? Names) Dispatch(string project, string revision, ServerSession? waiter = null)
+    public (string Id, int Builders, int WithScript, string[]? Names) Dispatch(string project, string revision, ServerSession? waiter = null)
     {
         var build = new BuildMessage { Id = ids.Next(), Project = project, Revision = revision };
         ReadOnlyMemory<byte> frame = MessageCodec.Encode(build);
         var sent = 0;
+        var withScript = 0;
         List<ServerSession>? slow = null;
         var names = waiter is null ? null : new List<string>();
         lock (_gate)
@@ -100,13 +107,58 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
                 entry.Outstanding.Add(build.Id, build);
                 names?.Add(entry.Name);
                 sent++;
+                withScript += entry.Scripts.Contains(project) ? 1 : 0;
             }
         }
         foreach (var session in slow ?? [])
         {
             session.Drop(ErrorCodes.SlowConsumer, "outgoing queue full: the peer is not reading");
         }
-        return (build.Id, sent, names?.ToArray());
+        return (build.Id, sent, withScript, names?.ToArray());
+    }
+
+    /// <summary>A builder's scripts folder changed.</summary>
+    public void SetScripts(string builder, IEnumerable<string> projects)
+    {
+        lock (_gate)
+        {
+            if (_builders.TryGetValue(builder, out var entry))
+            {
+                entry.Scripts = new HashSet<string>(projects, StringComparer.Ordinal);
+            }
+        }
+    }
+
+    /// <summary>A builder started a build it owes; returns the build, or null if it owes no such build.</summary>
+    public BuildMessage? MarkStarted(string builder, string id)
+    {
+        lock (_gate)
+        {
+            if (_builders.TryGetValue(builder, out var entry) && entry.Outstanding.TryGetValue(id, out var build))
+            {
+                entry.Running.Add(id);
+                return build;
+            }
+            return null;
+        }
+    }
+
+    /// <summary>The connected builders, for status.</summary>
+    public BuilderStatus[] Snapshot()
+    {
+        lock (_gate)
+        {
+            return [.. _builders.Values.Where(e => e.Session is not null).OrderBy(e => e.Name, StringComparer.Ordinal).Select(e => new BuilderStatus
+            {
+                Name = e.Name,
+                Address = e.Address,
+                Uname = e.Uname,
+                Runtime = e.Runtime,
+                Scripts = [.. e.Scripts.Order(StringComparer.Ordinal)],
+                Running = [.. e.Running],
+                ConnectedSince = e.ConnectedSince,
+            })];
+        }
     }
 
     /// <summary>The suggester waiting for this build's results, if any.</summary>
@@ -157,6 +209,7 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
             if (_builders.TryGetValue(builder, out var entry))
             {
                 entry.Outstanding.Remove(id);
+                entry.Running.Remove(id);
                 if (entry.Session is null && entry.Outstanding.Count == 0)
                 {
                     _builders.Remove(builder);

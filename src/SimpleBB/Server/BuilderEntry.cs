@@ -12,6 +12,21 @@ internal sealed class BuilderEntry(string name)
 
     public ServerSession? Session { get; set; }
 
+    /// <summary>Where it connected from and when (for status).</summary>
+    public string Address { get; set; } = "";
+
+    public DateTimeOffset ConnectedSince { get; set; }
+
+    public Uname? Uname { get; set; }
+
+    public string? Runtime { get; set; }
+
+    /// <summary>The projects it has scripts for, as it last told.</summary>
+    public HashSet<string> Scripts { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Builds it said it started and has not reported yet.</summary>
+    public HashSet<string> Running { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Set once the owed-builds cap has been logged.</summary>
     public bool WarnedFull { get; set; }
 

@@ -22,13 +22,15 @@ internal sealed class ResultRecorder
     private readonly FileLogSink _sink;
     private readonly BuildRegistry _registry;
     private readonly RecentSet _recorded;
+    private readonly SimpleBbServer _server;
 
-    public ResultRecorder(ILogger log, FileLogSink sink, BuildRegistry registry, int remember)
+    public ResultRecorder(ILogger log, FileLogSink sink, BuildRegistry registry, int remember, SimpleBbServer server)
     {
         _log = log;
         _sink = sink;
         _registry = registry;
         _recorded = new RecentSet(remember);
+        _server = server;
     }
 
     /// <summary>Hands a result over; waits while the queue is full, which slows only the sending peer.</summary>
@@ -82,6 +84,7 @@ internal sealed class ResultRecorder
                 _log.Information(ResultLogLine.Template, ResultLogLine.Outcome(result), result.Project, result.Revision,
                     builder, result.Uname.Sysname, result.Uname.Release, result.Uname.Machine, result.Runtime,
                     result.DurationMs, result.Id, session.Address);
+                _server.History?.Append(Status(result, builder, withOutput: true));
                 written.Add((session, result));
                 acks.Add((session, result.Id));
             }
@@ -90,6 +93,7 @@ internal sealed class ResultRecorder
         try
         {
             _sink.Flush(toDisk: true);
+            _server.History?.Flush();
         }
         catch (IOException ex)
         {
@@ -108,12 +112,47 @@ internal sealed class ResultRecorder
             _recorded.Add(Key(result.Id, session.Name!));
             _registry.Complete(session.Name!, result.Id);
             _registry.WaiterFor(result.Id)?.Send(result with { Builder = session.Name });
+            Publish(Status(result, session.Name!, withOutput: false));
         }
         foreach (var (session, id) in acks)
         {
             session.Send(new Ack { Id = id });
         }
     }
+
+    /// <summary>Updates status, warns when a revision is machine-specific, and tells status followers.</summary>
+    private void Publish(ResultStatus status)
+    {
+        var before = _server.Latest.MachineSpecific(status.Project, status.Revision);
+        _server.Latest.Add(status);
+        var after = _server.Latest.MachineSpecific(status.Project, status.Revision);
+        if (after is not null && after != before)
+        {
+            _log.Warning("MACHINE-SPECIFIC {Project}/{Revision}: passes on some builders and fails on others; differs in {Difference}",
+                status.Project, status.Revision, after);
+        }
+        _server.Publish(new EventMessage
+        {
+            Kind = "result", Time = status.Finished, Builder = status.Builder, Id = status.Id, Project = status.Project,
+            Revision = status.Revision, Detail = after is null ? status.Outcome : $"{status.Outcome} (machine-specific: {after})",
+        });
+    }
+
+    private static ResultStatus Status(ResultMessage result, string builder, bool withOutput) => new()
+    {
+        Id = result.Id,
+        Project = result.Project,
+        Revision = result.Revision,
+        Builder = builder,
+        Outcome = ResultLogLine.Outcome(result),
+        ExitCode = result.ExitCode,
+        DurationMs = result.DurationMs,
+        Uname = result.Uname,
+        Runtime = result.Runtime,
+        ScriptSha256 = result.ScriptSha256,
+        Finished = DateTimeOffset.Now,
+        Output = withOutput ? result.Output : null,
+    };
 
     /// <summary>Reads the results already in server.log and its rotated parts, oldest first.</summary>
     private void LoadRecorded()
@@ -149,6 +188,20 @@ internal sealed class ResultRecorder
         if (count > 0)
         {
             _log.Information("Found {Count} results already recorded in {LogFile}", count, path);
+        }
+        if (_server.History is { } history)
+        {
+            try
+            {
+                foreach (var entry in history.Load())
+                {
+                    _server.Latest.Add(entry with { Output = null });
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                _log.Warning("Cannot read the history {File}: {Reason}", history.FilePath, ex.Message);
+            }
         }
     }
 

@@ -36,6 +36,8 @@ public static class ServerCommand
         var noAuth = EnvOptions.Flag("--no-auth", "SIMPLEBB_NO_AUTH", "Accept connections without a token (a warning is logged at every start)");
         var tlsCert = EnvOptions.String("--tls-cert", [], "SIMPLEBB_TLS_CERT", () => "",
             "Serve TLS with this certificate: PFX (password in SIMPLEBB_TLS_CERT_PASSWORD) or PEM with its key");
+        var historyFile = EnvOptions.String("--history-file", [], "SIMPLEBB_HISTORY_FILE", () => "",
+            "JSON-lines file of every result with its output tail (default: history.jsonl beside the log file)");
         var tlsKey = EnvOptions.String("--tls-key", [], "SIMPLEBB_TLS_KEY", () => "", "PEM private key, when not in the --tls-cert file");
 
         var root = new RootCommand(
@@ -52,7 +54,7 @@ public static class ServerCommand
             """)
         {
             listen, port, logFile, logMaxMb, logKeep, maxLine, maxConnections, maxPending, helloTimeout, heartbeat, quiet,
-            token, tokenFile, noAuth, tlsCert, tlsKey,
+            token, tokenFile, noAuth, tlsCert, tlsKey, historyFile,
         };
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -95,6 +97,12 @@ public static class ServerCommand
                 HeartbeatInterval = TimeSpan.FromSeconds(parse.GetValue(heartbeat)),
             };
             var path = parse.GetValue(logFile)!;
+            options = options with
+            {
+                HistoryFile = parse.GetValue(historyFile) is { Length: > 0 } history
+                    ? history
+                    : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", "history.jsonl"),
+            };
             FileLogSink sink;
             try
             {
@@ -108,9 +116,10 @@ public static class ServerCommand
             using (sink)
             using (var log = LogSetup.ForServer(sink, console: !parse.GetValue(quiet)))
             {
-                var server = new SimpleBbServer(options, log, sink);
+                SimpleBbServer server;
                 try
                 {
+                    server = new SimpleBbServer(options, log, sink);
                     server.Start();
                     if (secret is not null)
                     {
@@ -126,7 +135,7 @@ public static class ServerCommand
                 }
                 catch (IOException ex)
                 {
-                    await Console.Error.WriteLineAsync($"simplebb-server: cannot write log file {sink.FilePath}: {ex.Message}");
+                    await Console.Error.WriteLineAsync($"simplebb-server: cannot write log file {sink.FilePath} or history {options.HistoryFile}: {ex.Message}");
                     return ExitCodes.Failure;
                 }
                 await server.RunAsync(cancellationToken);

@@ -38,6 +38,15 @@ public sealed record ServerOptions
     /// <summary>When set, every connection is TLS with this certificate.</summary>
     public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; init; }
 
+    /// <summary>JSON-lines file of every result with its output tail; null keeps none.</summary>
+    public string? HistoryFile { get; init; }
+
+    /// <summary>The history file becomes &lt;name&gt;.1 at this size.</summary>
+    public long HistoryMaxBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>Latest results (per project, revision and builder) kept for status.</summary>
+    public int MaxLatestResults { get; init; } = 10_000;
+
     /// <summary>Results remembered (by build id and builder) so a resent one is not logged twice.</summary>
     public int MaxRememberedResults { get; init; } = 1_000_000;
 }

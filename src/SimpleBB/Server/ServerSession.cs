@@ -22,6 +22,9 @@ internal sealed class ServerSession
     /// <summary>A result carries a 4 KiB tail; text decoded from invalid UTF-8 may grow, so allow some room.</summary>
     private const int MaxOutputChars = 4 * ProtocolLimits.MaxOutputBytes;
 
+    /// <summary>Scripts a builder may announce.</summary>
+    private const int MaxScripts = 1000;
+
     /// <summary>Builds one suggest connection may wait for (each costs a table entry until it closes).</summary>
     private const int MaxWaits = 10_000;
 
@@ -196,6 +199,29 @@ internal sealed class ServerSession
                 return new(true);
             case SuggestMessage suggest when Role == Roles.Suggest:
                 return new(OnSuggest(suggest));
+            case StartedMessage started when Role == Roles.Builder:
+                if (_server.Registry.MarkStarted(Name!, started.Id) is { } build)
+                {
+                    _server.Publish(new EventMessage
+                    {
+                        Kind = "started", Time = DateTimeOffset.Now, Builder = Name, Id = build.Id, Project = build.Project, Revision = build.Revision,
+                    });
+                }
+                return new(true);
+            case ScriptsMessage scripts when Role == Roles.Builder:
+                if (CheckScripts(scripts.Scripts) is { } badScripts)
+                {
+                    return new(Reject(ErrorCodes.BadMessage, badScripts, close: false));
+                }
+                _server.Registry.SetScripts(Name!, scripts.Scripts.Select(s => s.Name));
+                return new(true);
+            case StatusRequest request when Role == Roles.Status:
+                Send(new Snapshot { Builders = _server.Registry.Snapshot(), Results = _server.Latest.All() });
+                if (request.Follow)
+                {
+                    _server.Follow(this);
+                }
+                return new(true);
             case ResultMessage result when Role == Roles.Builder:
                 return OnResultAsync(result, cancellationToken);
             default:
@@ -210,9 +236,13 @@ internal sealed class ServerSession
             return Reject(ErrorCodes.UnsupportedProtocol,
                 $"this server speaks protocol {ProtocolLimits.Version}, not {hello.Protocol}", close: true);
         }
-        if (hello.Role is not (Roles.Builder or Roles.Suggest))
+        if (hello.Role is not (Roles.Builder or Roles.Suggest or Roles.Status))
         {
-            return Reject(ErrorCodes.BadRole, $"role must be \"builder\" or \"suggest\", not \"{Names.Printable(hello.Role)}\"", close: true);
+            return Reject(ErrorCodes.BadRole, $"role must be \"builder\", \"suggest\" or \"status\", not \"{Names.Printable(hello.Role)}\"", close: true);
+        }
+        if ((CheckMachine(hello.Uname, hello.Runtime) ?? CheckScripts(hello.Scripts)) is { } badBuilder)
+        {
+            return Reject(ErrorCodes.BadMessage, badBuilder, close: true);
         }
         if (Names.CheckBuilderName(hello.Name) is { } problem)
         {
@@ -251,8 +281,10 @@ internal sealed class ServerSession
         });
         if (Role == Roles.Builder)
         {
-            var replaced = _server.Registry.Register(Name, this);
-            _log.Information("Builder {Builder} connected from {Address} (SimpleBB {Version})", Name, Address, hello.Version);
+            var replaced = _server.Registry.Register(Name, this, hello);
+            _log.Information("Builder {Builder} connected from {Address} (SimpleBB {Version}, {Scripts} script(s))", Name, Address, hello.Version,
+                hello.Scripts?.Length ?? 0);
+            _server.Publish(new EventMessage { Kind = "connected", Time = DateTimeOffset.Now, Builder = Name, Address = Address });
             replaced?.Drop(ErrorCodes.Replaced, $"builder {Name} connected again from {Address}");
         }
         return true;
@@ -272,12 +304,58 @@ internal sealed class ServerSession
         {
             return Reject(ErrorCodes.Unavailable, $"at most {MaxWaits} waiting suggestions per connection", close: false);
         }
-        var (id, builders, names) = _server.Registry.Dispatch(suggest.Project, suggest.Revision, suggest.Wait ? this : null);
+        var (id, builders, withScript, names) = _server.Registry.Dispatch(suggest.Project, suggest.Revision, suggest.Wait ? this : null);
         _waitingFor?.Add(id);
         _log.Information("Build {Project}/{Revision} suggested by {Client} ({Address}), sent to {Builders} builder(s) [build {BuildId}]",
             suggest.Project, suggest.Revision, Name, Address, builders, id);
-        Send(new Accepted { Id = id, Project = suggest.Project, Revision = suggest.Revision, Builders = builders, BuilderNames = names });
+        Send(new Accepted
+        {
+            Id = id, Project = suggest.Project, Revision = suggest.Revision, Builders = builders, WithScript = withScript, BuilderNames = names,
+        });
+        _server.Publish(new EventMessage
+        {
+            Kind = "suggested", Time = DateTimeOffset.Now, Id = id, Project = suggest.Project, Revision = suggest.Revision,
+            Detail = $"sent to {builders} builder(s), {withScript} with a script",
+        });
         return true;
+    }
+
+    private static string? CheckMachine(Uname? uname, string? runtime)
+    {
+        if (uname is not null)
+        {
+            if ((Names.CheckText("uname.sysname", uname.Sysname, MaxTextField) ?? Names.CheckText("uname.nodename", uname.Nodename, MaxTextField)
+                 ?? Names.CheckText("uname.release", uname.Release, MaxTextField) ?? Names.CheckText("uname.version", uname.Version, MaxTextField)
+                 ?? Names.CheckText("uname.machine", uname.Machine, MaxTextField)) is { } bad)
+            {
+                return bad;
+            }
+        }
+        return runtime is null ? null : Names.CheckText("runtime", runtime, MaxTextField);
+    }
+
+    private static string? CheckScripts(ScriptInfo[]? scripts)
+    {
+        if (scripts is null)
+        {
+            return null;
+        }
+        if (scripts.Length > MaxScripts)
+        {
+            return $"at most {MaxScripts} scripts";
+        }
+        foreach (var script in scripts)
+        {
+            if (Names.CheckProject(script.Name) is { } bad)
+            {
+                return "script " + bad;
+            }
+            if (script.Sha256.Length != 64 || !script.Sha256.All(char.IsAsciiHexDigit))
+            {
+                return $"script {script.Name}: sha256 must be 64 hex digits";
+            }
+        }
+        return null;
     }
 
     private async ValueTask<bool> OnResultAsync(ResultMessage result, CancellationToken cancellationToken)
@@ -294,10 +372,8 @@ internal sealed class ServerSession
         {
             return Reject(ErrorCodes.BadMessage, badId, close: false);
         }
-        var uname = result.Uname;
-        if ((Names.CheckText("uname.sysname", uname.Sysname, MaxTextField) ?? Names.CheckText("uname.nodename", uname.Nodename, MaxTextField)
-             ?? Names.CheckText("uname.release", uname.Release, MaxTextField) ?? Names.CheckText("uname.version", uname.Version, MaxTextField)
-             ?? Names.CheckText("uname.machine", uname.Machine, MaxTextField) ?? Names.CheckText("runtime", result.Runtime, MaxTextField)) is { } badText)
+        if ((CheckMachine(result.Uname, result.Runtime) ?? Names.CheckText("runtime", result.Runtime, MaxTextField)
+             ?? (result.ScriptSha256 is { } sha && (sha.Length != 64 || !sha.All(char.IsAsciiHexDigit)) ? "scriptSha256 must be 64 hex digits" : null)) is { } badText)
         {
             return Reject(ErrorCodes.BadMessage, badText, close: false, id: result.Id);
         }

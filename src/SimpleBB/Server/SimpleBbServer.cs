@@ -17,6 +17,7 @@ public sealed class SimpleBbServer : IAsyncDisposable
 {
     private readonly ILogger _log;
     private readonly ConcurrentDictionary<ServerSession, Task> _sessions = new();
+    private readonly ConcurrentDictionary<ServerSession, byte> _followers = new();
     private readonly ReadOnlyMemory<byte> _pingFrame = MessageCodec.Encode(Ping.Instance);
     private Socket? _listener;
     private int _open;
@@ -30,7 +31,9 @@ public sealed class SimpleBbServer : IAsyncDisposable
         _log = log;
         var ids = new BuildIds(DateTimeOffset.UtcNow);
         Registry = new BuildRegistry(log, ids, options.MaxOutstandingPerBuilder, options.MaxConnections);
-        Recorder = new ResultRecorder(log, resultLog, Registry, options.MaxRememberedResults);
+        Latest = new LatestResults(options.MaxLatestResults);
+        History = options.HistoryFile is { } history ? new HistoryFile(history, options.HistoryMaxBytes) : null;
+        Recorder = new ResultRecorder(log, resultLog, Registry, options.MaxRememberedResults, this);
         TokenCheck = options.Token is null ? null : new TokenCheck(options.Token);
     }
 
@@ -39,6 +42,33 @@ public sealed class SimpleBbServer : IAsyncDisposable
     internal BuildRegistry Registry { get; }
 
     internal ResultRecorder Recorder { get; }
+
+    /// <summary>The latest result per project, revision and builder (status).</summary>
+    internal LatestResults Latest { get; }
+
+    /// <summary>Every result as JSON lines, or null when no history file is kept.</summary>
+    internal HistoryFile? History { get; }
+
+    /// <summary>Sends every event from now on to this status connection.</summary>
+    internal void Follow(ServerSession session) => _followers[session] = 0;
+
+    /// <summary>Tells every following status client; one that cannot keep up is dropped.</summary>
+    internal void Publish(EventMessage message)
+    {
+        if (_followers.IsEmpty)
+        {
+            return;
+        }
+        ReadOnlyMemory<byte> frame = MessageCodec.Encode(message);
+        foreach (var follower in _followers.Keys)
+        {
+            if (!follower.Connection.TrySend(frame))
+            {
+                _followers.TryRemove(follower, out _);
+                follower.Drop(ErrorCodes.SlowConsumer, "outgoing queue full: the status client is not reading");
+            }
+        }
+    }
 
     /// <summary>Null when authentication is off.</summary>
     internal TokenCheck? TokenCheck { get; }
@@ -63,7 +93,7 @@ public sealed class SimpleBbServer : IAsyncDisposable
 
     internal (string Id, int Builders) DispatchForTest(string project, string revision)
     {
-        var (id, builders, _) = Registry.Dispatch(project, revision);
+        var (id, builders, _, _) = Registry.Dispatch(project, revision);
         return (id, builders);
     }
 
@@ -130,6 +160,7 @@ public sealed class SimpleBbServer : IAsyncDisposable
             Recorder.Complete();
             await recording.ConfigureAwait(false);
             await sweeping.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            History?.Dispose();
             _log.Information("Server stopped");
         }
     }
@@ -243,10 +274,12 @@ public sealed class SimpleBbServer : IAsyncDisposable
     /// <summary>Called by a session when its connection has ended.</summary>
     internal void OnClosed(ServerSession session, string reason)
     {
+        _followers.TryRemove(session, out _);
         if (session.Role != Roles.Builder || session.Name is null)
         {
             return;
         }
+        Publish(new EventMessage { Kind = "disconnected", Time = DateTimeOffset.Now, Builder = session.Name, Address = session.Address, Detail = reason });
         var owed = Registry.Unregister(session.Name, session);
         foreach (var id in owed)
         {

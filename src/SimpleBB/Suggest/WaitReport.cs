@@ -62,6 +62,10 @@ public static class WaitReport
         Add(parts, results.Count(r => r.TimedOut), "timed out");
         Add(parts, results.Count(r => r.MissingScript && !r.TimedOut), "not applicable");
         var summary = $"{project} {outcome.Revision} [build {outcome.BuildId}] on {outcome.Builders} builder{(outcome.Builders == 1 ? "" : "s")}: {string.Join(", ", parts)}";
+        if (MachineDifference.Describe(results.Where(r => !r.MissingScript).Select(r => (Verdict(r) == "PASS", r.Uname, r.Runtime))) is { } difference)
+        {
+            summary += $"; machine-specific: {difference}";
+        }
         var missing = outcome.Silent.Concat(outcome.Lost.Select(l => l.Builder).Except(results.Select(r => r.Builder!))).Distinct().ToArray();
         return missing.Length == 0 ? summary : $"{summary}; no answer from: {string.Join(", ", missing)}";
     }

@@ -1,0 +1,23 @@
+namespace SimpleBB.Protocol;
+
+/// <summary>The latest result for one project, revision and builder, as status and history show it.</summary>
+public sealed record ResultStatus
+{
+    public required string Id { get; init; }
+    public required string Project { get; init; }
+    public required string Revision { get; init; }
+    public required string Builder { get; init; }
+
+    /// <summary>SUCCESS, FAILED &lt;code&gt;, TIMEOUT or N/A, as in server.log.</summary>
+    public required string Outcome { get; init; }
+
+    public required int ExitCode { get; init; }
+    public required long DurationMs { get; init; }
+    public required Uname Uname { get; init; }
+    public required string Runtime { get; init; }
+    public string? ScriptSha256 { get; init; }
+    public required DateTimeOffset Finished { get; init; }
+
+    /// <summary>The output tail (history only; status leaves it out).</summary>
+    public string? Output { get; init; }
+}

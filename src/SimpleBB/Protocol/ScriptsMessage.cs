@@ -1,0 +1,12 @@
+using System.Text.Json;
+
+namespace SimpleBB.Protocol;
+
+/// <summary>Builder to server: its scripts folder changed; this is the complete new list.</summary>
+public sealed record ScriptsMessage : Message
+{
+    public override string Type => "scripts";
+    public required ScriptInfo[] Scripts { get; init; }
+
+    public override void WriteTo(Utf8JsonWriter writer) => JsonSerializer.Serialize(writer, this, ProtocolJsonContext.Default.ScriptsMessage);
+}

@@ -1,0 +1,15 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace SimpleBB.Protocol;
+
+/// <summary>Status client to server: send a <see cref="Snapshot"/>, and with <see cref="Follow"/> every event after it.</summary>
+public sealed record StatusRequest : Message
+{
+    public override string Type => "status";
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Follow { get; init; }
+
+    public override void WriteTo(Utf8JsonWriter writer) => JsonSerializer.Serialize(writer, this, ProtocolJsonContext.Default.StatusRequest);
+}

@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Text;
+using SimpleBB.Protocol;
+
+namespace SimpleBB.Status;
+
+/// <summary>Renders what simplebb-status prints: aligned tables for a snapshot, one line per event.</summary>
+public static class StatusFormatter
+{
+    public static string Table(Snapshot snapshot)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"BUILDERS ({snapshot.Builders.Length} connected)");
+        Append(text, ["NAME", "ADDRESS", "SYSTEM", "RUNTIME", "SCRIPTS", "RUNNING", "CONNECTED SINCE"],
+            snapshot.Builders.Select(b => new[]
+            {
+                b.Name, b.Address, b.Uname is { } u ? $"{u.Sysname} {u.Release} {u.Machine}" : "-", b.Runtime ?? "-",
+                b.Scripts.Length == 0 ? "-" : string.Join(",", b.Scripts), b.Running.Length == 0 ? "-" : string.Join(",", b.Running),
+                b.ConnectedSince.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+            }));
+        text.AppendLine();
+        var specific = snapshot.Results.GroupBy(r => (r.Project, r.Revision))
+            .Select(g => (g.Key, Difference: MachineDifference.Describe(g.Where(r => r.Outcome != "N/A").Select(r => (r.Outcome == "SUCCESS", r.Uname, r.Runtime)))))
+            .Where(g => g.Difference is not null)
+            .ToDictionary(g => g.Key, g => g.Difference!);
+        text.AppendLine(CultureInfo.InvariantCulture, $"LATEST RESULTS ({snapshot.Results.Length})");
+        Append(text, ["PROJECT/REVISION", "BUILDER", "RESULT", "DURATION", "BUILD", "FINISHED", "NOTE"],
+            snapshot.Results.OrderBy(r => r.Project, StringComparer.Ordinal).ThenBy(r => r.Revision, StringComparer.Ordinal).ThenBy(r => r.Builder, StringComparer.Ordinal)
+                .Select(r => new[]
+                {
+                    $"{r.Project}/{r.Revision}", r.Builder, r.Outcome, $"{r.DurationMs} ms", r.Id,
+                    r.Finished.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+                    specific.TryGetValue((r.Project, r.Revision), out var d) ? "machine-specific: " + d : "",
+                }));
+        return text.ToString();
+    }
+
+    public static string Line(EventMessage e)
+    {
+        var time = e.Time.ToString("HH:mm:ss", CultureInfo.InvariantCulture);
+        var build = e.Project is null ? "" : $" {e.Project}/{e.Revision}";
+        var id = e.Id is null ? "" : $" [build {e.Id}]";
+        return e.Kind switch
+        {
+            "connected" => $"{time} connected    {e.Builder} ({e.Address})",
+            "disconnected" => $"{time} disconnected {e.Builder} ({e.Address}): {e.Detail}",
+            "suggested" => $"{time} suggested   {build.Trim()}{id}: {e.Detail}",
+            "started" => $"{time} started     {build.Trim()} on {e.Builder}{id}",
+            "result" => $"{time} {e.Detail}{build} on {e.Builder}{id}",
+            _ => $"{time} {e.Kind}{build}{id}",
+        };
+    }
+
+    private static void Append(StringBuilder text, string[] header, IEnumerable<string[]> rows)
+    {
+        var all = rows.Prepend(header).ToArray();
+        var widths = header.Select((_, i) => all.Max(r => r[i].Length)).ToArray();
+        foreach (var row in all)
+        {
+            text.AppendLine(string.Join("  ", row.Select((cell, i) => i == row.Length - 1 ? cell : cell.PadRight(widths[i]))).TrimEnd());
+        }
+    }
+}
