@@ -49,6 +49,10 @@ public sealed class EndToEndTests : IDisposable
         await SuggestAsync(server.Port, "bar", "dev");
 
         await server.WaitForLogAsync("FAILED 3 bar/dev on alpha (");
+        var line = LogFiles.Lines(server.LogPath).Single(l => l.Contains("FAILED 3 bar/dev", StringComparison.Ordinal));
+        var outputFile = line[(line.IndexOf(", output in ", StringComparison.Ordinal) + ", output in ".Length)..];
+        await Eventually.TrueAsync(() => File.Exists(Path.Combine(_dir.Path, outputFile)), "the output file named in server.log");
+        Assert.Contains("This is broken on branch dev", File.ReadAllText(Path.Combine(_dir.Path, outputFile)));
         var buildLogs = Directory.GetFiles(Path.Combine(builder.Options.DataDirectory, "logs", "bar"));
         Assert.Contains("This is broken on branch dev", File.ReadAllText(Assert.Single(buildLogs)));
     }

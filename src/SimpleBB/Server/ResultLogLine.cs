@@ -12,6 +12,9 @@ internal static partial class ResultLogLine
     public const string Template =
         "{Outcome} {Project}/{Revision} on {Builder} ({Sysname} {Release} {Machine}, {Runtime}) in {DurationMs} ms [build {BuildId}] from {Address}";
 
+    /// <summary>The same, naming the file that holds the output tail.</summary>
+    public const string TemplateWithOutput = Template + ", output in {OutputFile}";
+
     /// <summary>SUCCESS, FAILED &lt;code&gt;, TIMEOUT or N/A (no script): the words people grep for.</summary>
     public static string Outcome(ResultMessage result) =>
         result.TimedOut ? "TIMEOUT" : result.MissingScript ? "N/A" : result.ExitCode == 0 ? "SUCCESS" : $"FAILED {result.ExitCode}";

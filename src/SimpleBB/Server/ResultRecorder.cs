@@ -81,9 +81,10 @@ internal sealed class ResultRecorder
                         session.Reject(ErrorCodes.BadMessage, $"build {result.Id} was for another project or revision", close: false, id: result.Id);
                         continue;
                 }
-                _log.Information(ResultLogLine.Template, ResultLogLine.Outcome(result), result.Project, result.Revision,
-                    builder, result.Uname.Sysname, result.Uname.Release, result.Uname.Machine, result.Runtime,
-                    result.DurationMs, result.Id, session.Address);
+                var hasOutput = result.Output.Length > 0 && _server.Outputs is not null;
+                _log.Information(hasOutput ? ResultLogLine.TemplateWithOutput : ResultLogLine.Template, ResultLogLine.Outcome(result),
+                    result.Project, result.Revision, builder, result.Uname.Sysname, result.Uname.Release, result.Uname.Machine,
+                    result.Runtime, result.DurationMs, result.Id, session.Address, OutputFiles.RelativePath(result.Project, result.Id, builder));
                 _server.History?.Append(Status(result, builder, withOutput: true));
                 written.Add((session, result));
                 acks.Add((session, result.Id));
@@ -112,6 +113,10 @@ internal sealed class ResultRecorder
             _recorded.Add(Key(result.Id, session.Name!));
             _registry.Complete(session.Name!, result.Id);
             _registry.WaiterFor(result.Id)?.Send(result with { Builder = session.Name });
+            if (result.Output.Length > 0)
+            {
+                _server.Outputs?.Enqueue(result.Project, result.Id, session.Name!, result.Output);
+            }
             Publish(Status(result, session.Name!, withOutput: false));
         }
         foreach (var (session, id) in acks)

@@ -102,6 +102,7 @@ public static class ServerCommand
                 HistoryFile = parse.GetValue(historyFile) is { Length: > 0 } history
                     ? history
                     : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", "history.jsonl"),
+                OutputFolder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".",
             };
             FileLogSink sink;
             try

@@ -41,6 +41,9 @@ public sealed record ServerOptions
     /// <summary>JSON-lines file of every result with its output tail; null keeps none.</summary>
     public string? HistoryFile { get; init; }
 
+    /// <summary>Folder (normally the one holding server.log) under which logs/&lt;project&gt;/&lt;id&gt;-&lt;builder&gt;.log files are written; null writes none.</summary>
+    public string? OutputFolder { get; init; }
+
     /// <summary>The history file becomes &lt;name&gt;.1 at this size.</summary>
     public long HistoryMaxBytes { get; init; } = 64L * 1024 * 1024;
 

@@ -33,6 +33,7 @@ public sealed class SimpleBbServer : IAsyncDisposable
         Registry = new BuildRegistry(log, ids, options.MaxOutstandingPerBuilder, options.MaxConnections);
         Latest = new LatestResults(options.MaxLatestResults);
         History = options.HistoryFile is { } history ? new HistoryFile(history, options.HistoryMaxBytes) : null;
+        Outputs = options.OutputFolder is { } outputs ? new OutputFiles(outputs, log) : null;
         Recorder = new ResultRecorder(log, resultLog, Registry, options.MaxRememberedResults, this);
         TokenCheck = options.Token is null ? null : new TokenCheck(options.Token);
     }
@@ -48,6 +49,9 @@ public sealed class SimpleBbServer : IAsyncDisposable
 
     /// <summary>Every result as JSON lines, or null when no history file is kept.</summary>
     internal HistoryFile? History { get; }
+
+    /// <summary>Per-build output files, or null when none are written.</summary>
+    internal OutputFiles? Outputs { get; }
 
     /// <summary>Sends every event from now on to this status connection.</summary>
     internal void Follow(ServerSession session) => _followers[session] = 0;
@@ -147,6 +151,7 @@ public sealed class SimpleBbServer : IAsyncDisposable
     {
         var listener = _listener ?? throw new InvalidOperationException("Start() first");
         var recording = Recorder.RunAsync();
+        var writingOutputs = Outputs?.RunAsync() ?? Task.CompletedTask;
         var sweeping = SweepAsync(stopping);
         try
         {
@@ -159,6 +164,8 @@ public sealed class SimpleBbServer : IAsyncDisposable
             await Task.WhenAll(_sessions.Values).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             Recorder.Complete();
             await recording.ConfigureAwait(false);
+            Outputs?.Complete();
+            await writingOutputs.ConfigureAwait(false);
             await sweeping.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             History?.Dispose();
             _log.Information("Server stopped");
