@@ -184,6 +184,34 @@ public sealed class HostileInputTests : IDisposable
         Assert.Equal(1, server.Server.ConnectedBuilders);
     }
 
+    [Fact]
+    public async Task A_status_client_gets_one_snapshot_per_connection_so_it_cannot_pile_up_megabytes()
+    {
+        await using var server = ServerFixture.Start(_dir.Path);
+        await using var peer = await RawPeer.HelloAsync(server.Port, Roles.Status, "nosy");
+
+        await peer.SendAsync(new StatusRequest());
+        await peer.SendAsync(new StatusRequest());
+
+        Assert.IsType<Snapshot>(await peer.ReceiveAsync());
+        Assert.Equal(ErrorCodes.NotAllowed, (await peer.ReceiveAsync<ErrorMessage>()).Code);
+    }
+
+    [Fact]
+    public async Task A_connection_queues_at_most_its_byte_budget_whatever_the_number_of_frames()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        using var client = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await client.ConnectAsync(System.Net.IPAddress.Loopback, ((System.Net.IPEndPoint)listener.LocalEndpoint).Port);
+        using var accepted = await listener.AcceptSocketAsync();
+        await using var connection = new LineConnection(accepted, 1024, maxPendingMessages: 1000) { MaxPendingBytes = 100 };
+
+        Assert.True(connection.TrySend(new byte[60]));
+        Assert.False(connection.TrySend(new byte[60]));
+        Assert.True(connection.TrySend(new byte[40]));
+    }
+
     private static ResultMessage Result(string id) => new()
     {
         Id = id,

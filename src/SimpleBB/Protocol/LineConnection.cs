@@ -25,6 +25,7 @@ public sealed class LineConnection : IAsyncDisposable
     private readonly Channel<ReadOnlyMemory<byte>> _outgoing;
     private LineFramer _framer;
     private int _aborted;
+    private long _queuedBytes;
 
     public LineConnection(Socket socket, int maxLineBytes, int maxPendingMessages)
         : this(socket, new NetworkStream(socket, ownsSocket: true), maxLineBytes, maxPendingMessages)
@@ -105,8 +106,19 @@ public sealed class LineConnection : IAsyncDisposable
         throw last ?? new SocketException((int)SocketError.HostNotFound);
     }
 
-    /// <summary>Queues a frame (one encoded line) for sending. False when the queue is full or closed.</summary>
-    public bool TrySend(ReadOnlyMemory<byte> frame) => _outgoing.Writer.TryWrite(frame);
+    /// <summary>Bytes that may wait to be sent, whatever the number of frames: a peer that does not read holds at most this.</summary>
+    public long MaxPendingBytes { get; init; } = 16L * 1024 * 1024;
+
+    /// <summary>Queues a frame (one encoded line) for sending. False when the queue is full (frames or bytes) or closed.</summary>
+    public bool TrySend(ReadOnlyMemory<byte> frame)
+    {
+        if (Interlocked.Add(ref _queuedBytes, frame.Length) > MaxPendingBytes || !_outgoing.Writer.TryWrite(frame))
+        {
+            Interlocked.Add(ref _queuedBytes, -frame.Length);
+            return false;
+        }
+        return true;
+    }
 
     /// <summary>Encodes and queues a message.</summary>
     public bool TrySend(Message message) => TrySend(MessageCodec.Encode(message));
@@ -139,6 +151,7 @@ public sealed class LineConnection : IAsyncDisposable
         {
             while (queue.TryRead(out var frame))
             {
+                Interlocked.Add(ref _queuedBytes, -frame.Length);
                 _writer.Write(frame.Span);
                 if (_writer.UnflushedBytes >= 64 * 1024)
                 {

@@ -35,6 +35,12 @@ public static class MessageCodec
         var frame = new byte[buffer.WrittenCount + 1];
         buffer.WrittenSpan.CopyTo(frame);
         frame[^1] = (byte)'\n';
+        if (buffer.Capacity > 1024 * 1024)
+        {
+            // A one-off huge message (a status snapshot) must not pin megabytes to this thread for good.
+            t_buffer = null;
+            t_writer = null;
+        }
         return frame;
     }
 

@@ -32,6 +32,7 @@ internal sealed class ServerSession
     private readonly CancellationTokenSource _closing = new();
     private ILogger _log;
     private List<string>? _waitingFor;
+    private bool _snapshotSent;
     private int _rejections;
     private string? _dropReason;
 
@@ -215,7 +216,10 @@ internal sealed class ServerSession
                 }
                 _server.Registry.SetScripts(Name!, scripts.Scripts.Select(s => s.Name));
                 return new(true);
+            case StatusRequest when Role == Roles.Status && _snapshotSent:
+                return new(Reject(ErrorCodes.NotAllowed, "one status request per connection", close: false));
             case StatusRequest request when Role == Roles.Status:
+                _snapshotSent = true;
                 Send(new Snapshot { Builders = _server.Registry.Snapshot(), Results = _server.Latest.All() });
                 if (request.Follow)
                 {
