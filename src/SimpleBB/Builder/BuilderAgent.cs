@@ -125,6 +125,7 @@ public sealed class BuilderAgent
             Uname = SystemInfo.Uname, Runtime = ProductInfo.Runtime, Scripts = scripts,
         });
         var rescanning = RescanAsync(link, closing.Token);
+        var delivering = DeliverAsync(link, closing.Token);
 
         var reason = "the server closed the connection";
         try
@@ -153,7 +154,7 @@ public sealed class BuilderAgent
             }
             await closing.CancelAsync().ConfigureAwait(false);
             connection.CompleteSending();
-            await Task.WhenAll(sending, watching, rescanning).WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await Task.WhenAll(sending, watching, rescanning, delivering).WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         return (reason, link.Welcomed && !link.Replaced);
     }
@@ -247,12 +248,33 @@ public sealed class BuilderAgent
             link.HeartbeatInterval = TimeSpan.FromSeconds(welcome.HeartbeatSeconds);
         }
         _link = link;
-        var pending = Outbox.ReadAll();
-        _log.Information("Connected to server {ServerName} at {Server} as {Builder}; resending {Count} unacknowledged result(s)",
-            Names.Printable(welcome.Server), ServerAddress, _options.Name, pending.Count);
-        foreach (var (_, frame) in pending)
+        _log.Information("Connected to server {ServerName} at {Server} as {Builder}; {Count} unacknowledged result(s) to send",
+            Names.Printable(welcome.Server), ServerAddress, _options.Name, Outbox.Count);
+    }
+
+    /// <summary>
+    /// Sends the outbox once the server has welcomed us, then again every <see cref="BuilderOptions.OutboxResend"/>
+    /// for results still unacknowledged (a send that found the queue full, an ack lost in flight). Paced by the
+    /// connection's queue, so a large outbox never overflows it; the server logs each result only once.
+    /// </summary>
+    private async Task DeliverAsync(ServerLink link, CancellationToken cancellationToken)
+    {
+        while (!link.Welcomed)
         {
-            link.Connection.TrySend(frame);
+            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+        }
+        var olderThan = DateTime.MaxValue;
+        while (true)
+        {
+            foreach (var (_, frame) in Outbox.ReadAll(olderThan))
+            {
+                while (!link.Connection.TrySend(frame))
+                {
+                    await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            await Task.Delay(_options.OutboxResend, cancellationToken).ConfigureAwait(false);
+            olderThan = DateTime.UtcNow - _options.OutboxResend;
         }
     }
 

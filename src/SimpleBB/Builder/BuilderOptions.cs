@@ -52,6 +52,9 @@ public sealed record BuilderOptions
     /// <summary>Connect with TLS, checking the server as described; null for plain TCP.</summary>
     public ClientTls? Tls { get; init; }
 
+    /// <summary>Results still unacknowledged this long after they were stored are sent again on the same connection.</summary>
+    public TimeSpan OutboxResend { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How often the scripts folder is checked for changes to tell the server.</summary>
     public TimeSpan ScriptsRescan { get; init; } = TimeSpan.FromSeconds(2);
 

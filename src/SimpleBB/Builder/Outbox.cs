@@ -86,12 +86,16 @@ public sealed class Outbox
         return true;
     }
 
-    /// <summary>Every stored result, oldest first.</summary>
-    public IReadOnlyList<(string Id, byte[] Frame)> ReadAll()
+    /// <summary>Every stored result (or those stored before <paramref name="storedBefore"/>), oldest first.</summary>
+    public IReadOnlyList<(string Id, byte[] Frame)> ReadAll(DateTime? storedBefore = null)
     {
         var entries = new List<(string, byte[])>();
         foreach (var file in new DirectoryInfo(_folder).GetFiles("*.result").OrderBy(f => f.LastWriteTimeUtc))
         {
+            if (storedBefore is { } limit && file.LastWriteTimeUtc >= limit)
+            {
+                continue;
+            }
             try
             {
                 entries.Add((Path.GetFileNameWithoutExtension(file.Name), File.ReadAllBytes(file.FullName)));

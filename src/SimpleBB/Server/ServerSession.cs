@@ -99,18 +99,25 @@ internal sealed class ServerSession
             reason = "internal error";
         }
 
-        if (stopping.IsCancellationRequested && _dropReason is null)
+        try
         {
-            Connection.TrySend(new Bye { Reason = "server shutting down" });
+            if (stopping.IsCancellationRequested && _dropReason is null)
+            {
+                Connection.TrySend(new Bye { Reason = "server shutting down" });
+            }
+            if (_waitingFor is not null)
+            {
+                _server.Registry.ForgetWaiter(_waitingFor);
+            }
+            Connection.CompleteSending();
+            await Task.WhenAny(sending, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)).ConfigureAwait(false);
+            await Connection.DisposeAsync().ConfigureAwait(false);
         }
-        if (_waitingFor is not null)
+        finally
         {
-            _server.Registry.ForgetWaiter(_waitingFor);
+            // Whatever happened above, the builder must not stay registered on a dead connection.
+            _server.OnClosed(this, _dropReason ?? reason ?? "closed");
         }
-        Connection.CompleteSending();
-        await Task.WhenAny(sending, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)).ConfigureAwait(false);
-        await Connection.DisposeAsync().ConfigureAwait(false);
-        _server.OnClosed(this, _dropReason ?? reason ?? "closed");
     }
 
     private async Task SendAsync()
