@@ -149,8 +149,8 @@ public sealed class EndToEndTests : IDisposable
     public async Task Builder_reconnects_after_the_server_restarts()
     {
         _dir.Script("scripts", "foo", "echo ok");
-        var first = ServerFixture.Start(_dir.Path);
-        var port = first.Port;
+        var port = FreePort();
+        var first = ServerFixture.Start(_dir.Path, port);
         await using var builder = BuilderFixture.Start(_dir.Path, port, "alpha", Scripts);
         await first.WaitForBuildersAsync(1);
         await SuggestAsync(port, "foo", "before");
@@ -187,10 +187,26 @@ public sealed class EndToEndTests : IDisposable
         Assert.Equal(2, outcomes.Count);
     }
 
+    /// <summary>
+    /// A port that is free now and outside the ephemeral range (32768-60999 here), so no test binding port 0 and no
+    /// outgoing connection can take it while a test restarts its server on it.
+    /// </summary>
     internal static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var port = Random.Shared.Next(20_000, 32_000);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken; try another.
+            }
+        }
+        throw new InvalidOperationException("no free port between 20000 and 32000");
     }
 }

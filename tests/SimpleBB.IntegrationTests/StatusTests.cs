@@ -104,8 +104,8 @@ public sealed class StatusTests : IDisposable
     public async Task History_survives_a_server_restart_and_keeps_the_output()
     {
         _dir.Script("scripts", "foo", "echo 'remember me'");
-        var first = ServerFixture.Start(_dir.Path);
-        var port = first.Port;
+        var port = EndToEndTests.FreePort();
+        var first = ServerFixture.Start(_dir.Path, port);
         await using (var builder = BuilderFixture.Start(_dir.Path, port, "alpha", _dir["scripts"]))
         {
             await first.WaitForBuildersAsync(1);
