@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds simplebb-server, simplebb-builder and simplebb-suggest as native single-file executables
+# Builds simplebb-server, simplebb-builder, simplebb-suggest and simplebb-status as native single-file executables
 # (NativeAOT, no .NET runtime needed to run them) and installs them into PREFIX/bin.
 #   bash scripts/install.sh              # installs into /usr/local/bin
 #   bash scripts/install.sh ~/.local     # installs into ~/.local/bin
@@ -16,12 +16,12 @@ case "$(uname -s)-$(uname -m)" in
 esac
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-for tool in server builder suggest; do
+for tool in server builder suggest status; do
     echo "Publishing simplebb-$tool for $rid..."
     dotnet publish "$root/src/simplebb-$tool" -c Release -r "$rid" -o "$out/$tool" --nologo -v quiet
 done
 mkdir -p "$prefix/bin"
-for tool in server builder suggest; do
+for tool in server builder suggest status; do
     install -m 0755 "$out/$tool/simplebb-$tool" "$prefix/bin/simplebb-$tool"
 done
-echo "Installed simplebb-server, simplebb-builder and simplebb-suggest into $prefix/bin"
+echo "Installed simplebb-server, simplebb-builder, simplebb-suggest and simplebb-status into $prefix/bin"
