@@ -29,7 +29,7 @@ public sealed class ResultLogLineTests
         var capture = new Capture();
         using (var log = new LoggerConfiguration().WriteTo.Sink(capture).CreateLogger())
         {
-            log.Information(ResultLogLine.Template, ResultLogLine.Outcome(result), result.Project, result.Revision,
+            log.Information(ResultLogLine.Template, result.Outcome, result.Project, result.Revision,
                 builder, result.Uname.Sysname, result.Uname.Release, result.Uname.Machine, result.Runtime,
                 result.DurationMs, result.Id, address);
         }
@@ -47,7 +47,7 @@ public sealed class ResultLogLineTests
     [InlineData(143, true, "TIMEOUT")]
     public void Outcome_names_success_failure_code_and_timeout(int exitCode, bool timedOut, string expected)
     {
-        Assert.Equal(expected, ResultLogLine.Outcome(Result(exitCode, timedOut)));
+        Assert.Equal(expected, Result(exitCode, timedOut).Outcome);
     }
 
     [Theory]
@@ -62,7 +62,7 @@ public sealed class ResultLogLineTests
         Assert.True(ResultLogLine.TryParse(line, out var builder, out var id), line);
         Assert.Equal("build-01.example.com", builder);
         Assert.Equal("m3k9x2a1-17", id);
-        Assert.Contains("[INF] " + ResultLogLine.Outcome(Result(exitCode, timedOut)) + " foo/feature/x-y on ", line, StringComparison.Ordinal);
+        Assert.Contains("[INF] " + Result(exitCode, timedOut).Outcome + " foo/feature/x-y on ", line, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public sealed class ResultLogLineTests
         {
             var result = Result(2, false, id: "zz-9");
             log.Information("Builder {Builder} connected", "b7");
-            log.Information(ResultLogLine.Template, ResultLogLine.Outcome(result), result.Project, result.Revision,
+            log.Information(ResultLogLine.Template, result.Outcome, result.Project, result.Revision,
                 "b7", result.Uname.Sysname, result.Uname.Release, result.Uname.Machine, result.Runtime,
                 result.DurationMs, result.Id, "10.0.0.7:1234");
         }

@@ -358,34 +358,34 @@ public sealed class BuilderAgent
 
     private void Report(IReadOnlyList<BuildMessage> builds, BuildOutcome outcome)
     {
-        var build = builds[0];
-        var verdict = outcome.TimedOut ? "TIMEOUT" : outcome.MissingScript ? "N/A" : outcome.ExitCode == 0 ? "SUCCESS" : $"FAILED {outcome.ExitCode}";
-        _log.Information("Finished {Project}/{Revision}: {Outcome} in {DurationMs} ms [build {BuildId}]; full output: {LogFile}{NewLine}{Output}",
-            build.Project, build.Revision, verdict, outcome.DurationMs, build.Id, outcome.LogFile ?? "none", Environment.NewLine, outcome.Output.TrimEnd());
-        foreach (var each in builds)
+        var results = builds.Select(each => new ResultMessage
         {
-            var frame = MessageCodec.Encode(new ResultMessage
-            {
-                Id = each.Id,
-                Project = each.Project,
-                Revision = each.Revision,
-                ExitCode = outcome.ExitCode,
-                TimedOut = outcome.TimedOut,
-                MissingScript = outcome.MissingScript,
-                ScriptSha256 = outcome.ScriptSha256,
-                DurationMs = outcome.DurationMs,
-                Uname = SystemInfo.Uname,
-                Runtime = ProductInfo.Runtime,
-                Output = outcome.Output,
-            });
+            Id = each.Id,
+            Project = each.Project,
+            Revision = each.Revision,
+            ExitCode = outcome.ExitCode,
+            TimedOut = outcome.TimedOut,
+            MissingScript = outcome.MissingScript,
+            ScriptSha256 = outcome.ScriptSha256,
+            DurationMs = outcome.DurationMs,
+            Uname = SystemInfo.Uname,
+            Runtime = ProductInfo.Runtime,
+            Output = outcome.Output,
+        }).ToArray();
+        var first = results[0];
+        _log.Information("Finished {Project}/{Revision}: {Outcome} in {DurationMs} ms [build {BuildId}]; full output: {LogFile}{NewLine}{Output}",
+            first.Project, first.Revision, first.Outcome, first.DurationMs, first.Id, outcome.LogFile ?? "none", Environment.NewLine, outcome.Output.TrimEnd());
+        foreach (var result in results)
+        {
+            var frame = MessageCodec.Encode(result);
             try
             {
-                Outbox.Store(each.Id, frame);
+                Outbox.Store(result.Id, frame);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 _log.Error("Cannot store the result of build {BuildId} in {Outbox}: {Reason}; sending it without a copy on disk",
-                    each.Id, Outbox.Folder, ex.Message);
+                    result.Id, Outbox.Folder, ex.Message);
             }
             _link?.Connection.TrySend(frame);
         }

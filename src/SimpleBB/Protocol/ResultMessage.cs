@@ -36,5 +36,9 @@ public sealed record ResultMessage : Message
     /// <summary>The last part of the script's output (at most <see cref="ProtocolLimits.MaxOutputBytes"/>).</summary>
     public required string Output { get; init; }
 
+    /// <summary>SUCCESS, FAILED &lt;code&gt;, TIMEOUT or N/A: the words server.log and the builder's log use.</summary>
+    [JsonIgnore]
+    public string Outcome => TimedOut ? "TIMEOUT" : MissingScript ? "N/A" : ExitCode == 0 ? "SUCCESS" : $"FAILED {ExitCode}";
+
     public override void WriteTo(Utf8JsonWriter writer) => JsonSerializer.Serialize(writer, this, ProtocolJsonContext.Default.ResultMessage);
 }

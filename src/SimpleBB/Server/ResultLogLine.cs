@@ -15,10 +15,6 @@ internal static partial class ResultLogLine
     /// <summary>The same, naming the file that holds the output tail.</summary>
     public const string TemplateWithOutput = Template + ", output in {OutputFile}";
 
-    /// <summary>SUCCESS, FAILED &lt;code&gt;, TIMEOUT or N/A (no script): the words people grep for.</summary>
-    public static string Outcome(ResultMessage result) =>
-        result.TimedOut ? "TIMEOUT" : result.MissingScript ? "N/A" : result.ExitCode == 0 ? "SUCCESS" : $"FAILED {result.ExitCode}";
-
     /// <summary>Finds the builder and build id in a result line, or returns false for any other line.</summary>
     public static bool TryParse(string line, out string builder, out string buildId)
     {

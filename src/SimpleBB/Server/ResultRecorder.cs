@@ -82,7 +82,7 @@ internal sealed class ResultRecorder
                         continue;
                 }
                 var hasOutput = result.Output.Length > 0 && _server.Outputs is not null;
-                _log.Information(hasOutput ? ResultLogLine.TemplateWithOutput : ResultLogLine.Template, ResultLogLine.Outcome(result),
+                _log.Information(hasOutput ? ResultLogLine.TemplateWithOutput : ResultLogLine.Template, result.Outcome,
                     result.Project, result.Revision, builder, result.Uname.Sysname, result.Uname.Release, result.Uname.Machine,
                     result.Runtime, result.DurationMs, result.Id, session.Address, OutputFiles.RelativePath(result.Project, result.Id, builder));
                 _server.History?.Append(Status(result, builder, withOutput: true));
@@ -149,7 +149,7 @@ internal sealed class ResultRecorder
         Project = result.Project,
         Revision = result.Revision,
         Builder = builder,
-        Outcome = ResultLogLine.Outcome(result),
+        Outcome = result.Outcome,
         ExitCode = result.ExitCode,
         DurationMs = result.DurationMs,
         Uname = result.Uname,
