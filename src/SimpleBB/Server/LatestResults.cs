@@ -5,22 +5,43 @@ namespace SimpleBB.Server;
 /// <summary>
 /// The latest result per project, revision and builder (bounded: the oldest entries are forgotten), for status, and
 /// the machine-specific check: does this revision pass on some machines and fail on others?
+/// Every operation but the snapshot costs O(1) for a revision that does not mix passes and failures, so recording
+/// results stays fast however many are kept.
 /// </summary>
 internal sealed class LatestResults(int capacity)
 {
     private readonly object _gate = new();
-    private readonly OrderedDictionary<string, ResultStatus> _latest = new(StringComparer.Ordinal);
+
+    /// <summary>Oldest first, so the oldest is forgotten in O(1).</summary>
+    private readonly LinkedList<ResultStatus> _order = new();
+
+    private readonly Dictionary<(string Project, string Revision), RevisionResults> _revisions = new();
 
     public void Add(ResultStatus result)
     {
-        var key = string.Concat(result.Project, "\0", result.Revision, "\0", result.Builder);
         lock (_gate)
         {
-            _latest.Remove(key);
-            _latest.Add(key, result);
-            if (_latest.Count > capacity)
+            var key = (result.Project, result.Revision);
+            if (!_revisions.TryGetValue(key, out var revision))
             {
-                _latest.RemoveAt(0);
+                _revisions[key] = revision = new RevisionResults();
+            }
+            if (revision.Remove(result.Builder) is { } replaced)
+            {
+                _order.Remove(replaced);
+            }
+            revision.Add(result.Builder, _order.AddLast(result));
+            if (_order.Count > capacity)
+            {
+                var oldest = _order.First!;
+                var oldestKey = (oldest.Value.Project, oldest.Value.Revision);
+                var oldestRevision = _revisions[oldestKey];
+                oldestRevision.Remove(oldest.Value.Builder);
+                if (oldestRevision.IsEmpty)
+                {
+                    _revisions.Remove(oldestKey);
+                }
+                _order.RemoveFirst();
             }
         }
     }
@@ -29,7 +50,7 @@ internal sealed class LatestResults(int capacity)
     {
         lock (_gate)
         {
-            return [.. _latest.Values];
+            return [.. _order];
         }
     }
 
@@ -38,8 +59,12 @@ internal sealed class LatestResults(int capacity)
     {
         lock (_gate)
         {
-            return MachineDifference.Describe(_latest.Values
-                .Where(r => r.Project == project && r.Revision == revision && r.Outcome != "N/A")
+            if (!_revisions.TryGetValue((project, revision), out var results) || !results.Mixed)
+            {
+                return null;
+            }
+            return MachineDifference.Describe(results.Results
+                .Where(r => r.Outcome != "N/A")
                 .Select(r => (r.Outcome == "SUCCESS", r.Uname, r.Runtime)));
         }
     }

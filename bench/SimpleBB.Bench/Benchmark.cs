@@ -1,0 +1,467 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net.Sockets;
+using SimpleBB.Protocol;
+
+namespace SimpleBB.Bench;
+
+/// <summary>
+/// Runs every figure of the benchmark against the real executables on 127.0.0.1: floors first, then start-up,
+/// suggest, fan-out and memory, throughput, and real builders end to end. Each phase gets a fresh server.
+/// </summary>
+public static class Benchmark
+{
+    private const string Project = "bench";
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    public static async Task<int> MainAsync(string[] args)
+    {
+        var options = BenchOptions.Parse(args, Console.Error);
+        if (options is null)
+        {
+            return args.Contains("--help") || args.Contains("-h") ? 0 : 2;
+        }
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        var work = Directory.CreateTempSubdirectory("simplebb-bench-").FullName;
+        try
+        {
+            var figures = await RunAsync(options, work, cancel.Token).ConfigureAwait(false);
+            Report.Print(figures, options, Console.Out);
+            Report.WriteJson(figures, options);
+            Console.Error.WriteLine($"bench: report written to {options.OutputFile}");
+            return 0;
+        }
+        catch (Exception ex) when (ex is IOException or TimeoutException or SocketException or OperationCanceledException or InvalidOperationException)
+        {
+            Console.Error.WriteLine($"simplebb-bench: {ex.Message}");
+            return 1;
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(work, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private static async Task<List<Figure>> RunAsync(BenchOptions options, string work, CancellationToken cancellationToken)
+    {
+        var figures = new List<Figure>();
+        var script = Path.Combine(work, "build-script");
+        await File.WriteAllTextAsync(script, "#!/bin/sh\nexit 0\n", cancellationToken).ConfigureAwait(false);
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        Progress("floors: loopback round trip, script spawn, socket write per connection");
+        var rtt = Floors.RoundTrip(options.Quick ? 1_000 : 10_000);
+        var spawn = await Floors.SpawnAsync(script, options.Quick ? 10 : 50).ConfigureAwait(false);
+        var write = Floors.WritePerConnection(options.Quick ? 100 : 1_000, options.Quick ? 5 : 20);
+        figures.Add(Figure.From("floor: loopback round trip", "µs", rtt));
+        figures.Add(Figure.From("floor: spawn the build script", "ms", spawn));
+        figures.Add(Figure.From("floor: socket write, per connection", "µs", write));
+        var spawnPlusRtt = spawn.Median + rtt.Median / 1000;
+
+        figures.AddRange(await StartupAndSuggestAsync(options, work, spawn.Median, spawnPlusRtt, cancellationToken).ConfigureAwait(false));
+        figures.AddRange(await FanOutAsync(options, work, write.Median, cancellationToken).ConfigureAwait(false));
+        figures.AddRange(await ThroughputAsync(options, work, write.Median, cancellationToken).ConfigureAwait(false));
+        figures.AddRange(await EndToEndAsync(options, work, script, spawn.Median, spawnPlusRtt, cancellationToken).ConfigureAwait(false));
+        return figures;
+    }
+
+    /// <summary>Server start to listening (fresh folder each time), then simplebb-suggest's wall time, process start to exit.</summary>
+    private static async Task<IEnumerable<Figure>> StartupAndSuggestAsync(
+        BenchOptions options, string work, double spawnMs, double spawnPlusRtt, CancellationToken cancellationToken)
+    {
+        Progress("server start-up");
+        var startup = new Samples();
+        for (var i = 0; i < (options.Quick ? 3 : 10); i++)
+        {
+            await using var server = await ServerProcess.StartAsync(options.BinDirectory, Path.Combine(work, $"startup-{i}"), cancellationToken)
+                .ConfigureAwait(false);
+            startup.Add(server.Startup.TotalMilliseconds);
+        }
+
+        Progress("simplebb-suggest wall time");
+        var suggest = new Samples();
+        await using (var server = await ServerProcess.StartAsync(options.BinDirectory, Path.Combine(work, "suggest"), cancellationToken)
+                         .ConfigureAwait(false))
+        {
+            for (var i = 0; i < options.Rounds + 2; i++)
+            {
+                var elapsed = await RunSuggestAsync(options, server, $"r{i}", cancellationToken).ConfigureAwait(false);
+                if (i >= 2)
+                {
+                    suggest.Add(elapsed.TotalMilliseconds);
+                }
+            }
+        }
+        return
+        [
+            Figure.From("server start to listening", "ms", startup) with { Floor = spawnMs, FloorText = "spawn", Target = 50 },
+            Figure.From("simplebb-suggest wall time", "ms", suggest) with { Floor = spawnPlusRtt, FloorText = "spawn + round trip", Target = 30 },
+        ];
+    }
+
+    private static async Task<TimeSpan> RunSuggestAsync(BenchOptions options, ServerProcess server, string revision, CancellationToken cancellationToken)
+    {
+        var info = new ProcessStartInfo(Path.Combine(options.BinDirectory, "simplebb-suggest"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Project);
+        info.ArgumentList.Add(revision);
+        ServerProcess.ChildEnvironment(info, server.Folder);
+        info.Environment["SIMPLEBB_HOST"] = "127.0.0.1";
+        info.Environment["SIMPLEBB_PORT"] = server.Port.ToString();
+        var start = Stopwatch.GetTimestamp();
+        using var process = Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.StandardOutput.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        var elapsed = Stopwatch.GetElapsedTime(start);
+        if (process.ExitCode != 0)
+        {
+            throw new IOException($"simplebb-suggest exited with {process.ExitCode}: {await stderr.ConfigureAwait(false)}");
+        }
+        return elapsed;
+    }
+
+    /// <summary>
+    /// One suggestion to N simulated builders, until the last of them has the build; server memory idle and with the
+    /// largest N connected.
+    /// </summary>
+    private static async Task<IEnumerable<Figure>> FanOutAsync(BenchOptions options, string work, double writeUs, CancellationToken cancellationToken)
+    {
+        var figures = new List<Figure>();
+        await using var server = await ServerProcess.StartAsync(options.BinDirectory, Path.Combine(work, "fanout"), cancellationToken)
+            .ConfigureAwait(false);
+        await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false); // let start-up allocations settle
+        var idleRss = server.RssBytes;
+        figures.Add(new Figure
+        {
+            Name = "server RSS, idle", Unit = "MB", Median = idleRss / 1048576.0, P99 = idleRss / 1048576.0, N = 1, Target = 20,
+        });
+
+        var counter = new FanOutCounter();
+        var builders = new List<SimBuilder>();
+        using var suggester = await ProtocolClient.ConnectAsync(server.EndPoint, Roles.Suggest, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var sizes = options.FanOutSizes;
+            foreach (var size in sizes)
+            {
+                Progress($"fan-out to {size} simulated builders: connecting");
+                await ConnectAsync(server, builders, size, counter, cancellationToken).ConfigureAwait(false);
+                if (size == sizes[^1])
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+                    var perBuilder = (server.RssBytes - idleRss) / (double)size / 1024;
+                    figures.Add(new Figure
+                    {
+                        Name = $"server RSS per connected builder (N={size})", Unit = "KB", Median = perBuilder, P99 = perBuilder, N = 1, Target = 4,
+                    });
+                }
+                Progress($"fan-out to {size} simulated builders: measuring");
+                var samples = new Samples();
+                for (var round = 0; round < options.Rounds + 3; round++)
+                {
+                    var done = counter.Expect(size);
+                    var start = Stopwatch.GetTimestamp();
+                    await suggester.SendAsync(new SuggestMessage { Project = Project, Revision = $"n{size}-{round}" }, cancellationToken).ConfigureAwait(false);
+                    var end = await done.WaitAsync(Patience, cancellationToken).ConfigureAwait(false);
+                    if (await suggester.ReceiveAsync(cancellationToken).ConfigureAwait(false) is not Accepted { } accepted || accepted.Builders != size)
+                    {
+                        throw new IOException($"the server did not send the build to all {size} builders");
+                    }
+                    if (round >= 3)
+                    {
+                        samples.Add(FanOutCounter.Since(start, end).TotalMilliseconds);
+                    }
+                }
+                var target = size switch { 1_000 => 10.0, 10_000 => 80.0, _ => double.NaN };
+                figures.Add(Figure.From($"fan-out to {size} builders", "ms", samples) with
+                {
+                    Floor = size * writeUs / 1000, FloorText = $"{size} socket writes", Target = target,
+                });
+            }
+        }
+        finally
+        {
+            foreach (var builder in builders)
+            {
+                builder.Dispose();
+            }
+        }
+        return figures;
+    }
+
+    private static async Task ConnectAsync(ServerProcess server, List<SimBuilder> builders, int size, FanOutCounter counter, CancellationToken cancellationToken)
+    {
+        while (builders.Count < size)
+        {
+            var batch = Math.Min(200, size - builders.Count);
+            var first = builders.Count;
+            var connecting = Enumerable.Range(first, batch)
+                .Select(i => SimBuilder.ConnectAsync(server.EndPoint, $"sim-{i:D5}", counter, cancellationToken));
+            builders.AddRange(await Task.WhenAll(connecting).ConfigureAwait(false));
+        }
+    }
+
+    /// <summary>
+    /// Suggestions per second forwarded to 10 simulated builders (pipelined, at most 256 unanswered), then results per
+    /// second accepted, logged with one flush per batch, and acknowledged.
+    /// </summary>
+    private static async Task<IEnumerable<Figure>> ThroughputAsync(BenchOptions options, string work, double writeUs, CancellationToken cancellationToken)
+    {
+        const int BuilderCount = 10;
+        var perRound = options.Quick ? 500 : 3_000;
+        var rounds = options.Quick ? 2 : 3;
+        await using var server = await ServerProcess.StartAsync(options.BinDirectory, Path.Combine(work, "throughput"), cancellationToken)
+            .ConfigureAwait(false);
+        var counter = new FanOutCounter();
+        var builders = new List<SimBuilder>();
+        var suggestRate = new Samples();
+        var resultRate = new Samples();
+        using var suggester = await ProtocolClient.ConnectAsync(server.EndPoint, Roles.Suggest, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ConnectAsync(server, builders, BuilderCount, counter, cancellationToken).ConfigureAwait(false);
+            for (var round = 0; round < rounds; round++)
+            {
+                Progress($"throughput round {round + 1}/{rounds}: {perRound} suggestions to {BuilderCount} builders");
+                builders.ForEach(b => b.CollectBuilds());
+                var delivered = counter.Expect(perRound * BuilderCount);
+                var start = Stopwatch.GetTimestamp();
+                await SuggestManyAsync(suggester, $"t{round}-", perRound, wait: false, cancellationToken).ConfigureAwait(false);
+                var end = await delivered.WaitAsync(Patience, cancellationToken).ConfigureAwait(false);
+                suggestRate.Add(perRound / FanOutCounter.Since(start, end).TotalSeconds);
+
+                Progress($"throughput round {round + 1}/{rounds}: {perRound * BuilderCount} results");
+                var acked = counter.Expect(perRound * BuilderCount);
+                start = Stopwatch.GetTimestamp();
+                var sending = builders.Select(b => b.SendResultsAsync(b.Builds.ToArray(), cancellationToken)).ToArray();
+                end = await acked.WaitAsync(Patience, cancellationToken).ConfigureAwait(false);
+                await Task.WhenAll(sending).ConfigureAwait(false);
+                resultRate.Add(perRound * BuilderCount / FanOutCounter.Since(start, end).TotalSeconds);
+            }
+        }
+        finally
+        {
+            foreach (var builder in builders)
+            {
+                builder.Dispose();
+            }
+        }
+        var logged = CountLines(server.LogFile, "SUCCESS " + Project + "/");
+        if (logged != rounds * perRound * BuilderCount)
+        {
+            throw new IOException($"server.log has {logged} SUCCESS lines, expected {rounds * perRound * BuilderCount}");
+        }
+        return
+        [
+            Figure.From($"suggestions/s forwarded to {BuilderCount} builders", "/s", suggestRate) with
+            {
+                HigherIsBetter = true, Floor = 1e6 / (BuilderCount * writeUs), FloorText = $"{BuilderCount} socket writes",
+            },
+            Figure.From("results/s accepted, logged (flushed), acked", "/s", resultRate) with
+            {
+                HigherIsBetter = true, Floor = 1e6 / writeUs, FloorText = "1 socket write", Target = 100_000,
+            },
+        ];
+    }
+
+    /// <summary>Sends <paramref name="count"/> suggestions in batches, keeping at most 256 unanswered, and reads every answer.</summary>
+    private static async Task<int> SuggestManyAsync(ProtocolClient suggester, string prefix, int count, bool wait, CancellationToken cancellationToken)
+    {
+        const int Window = 256;
+        var batch = new ArrayBufferWriter<byte>(64 * 1024);
+        var answered = 0;
+        var successes = 0;
+        for (var i = 0; i < count; i++)
+        {
+            batch.Write(MessageCodec.Encode(new SuggestMessage { Project = Project, Revision = prefix + i, Wait = wait }));
+            if ((i + 1) % 32 == 0 || i == count - 1)
+            {
+                await suggester.SendAsync(batch.WrittenMemory, cancellationToken).ConfigureAwait(false);
+                batch.ResetWrittenCount();
+            }
+            while (i + 1 - answered > Window)
+            {
+                successes += await ExpectAcceptedAsync(suggester, cancellationToken).ConfigureAwait(false);
+                answered++;
+            }
+        }
+        for (; answered < count; answered++)
+        {
+            successes += await ExpectAcceptedAsync(suggester, cancellationToken).ConfigureAwait(false);
+        }
+        return successes;
+    }
+
+    /// <summary>Reads up to the next accepted; returns how many successful results (of waited builds) came before it.</summary>
+    private static async Task<int> ExpectAcceptedAsync(ProtocolClient suggester, CancellationToken cancellationToken)
+    {
+        var successes = 0;
+        while (true)
+        {
+            var message = await suggester.ReceiveAsync(cancellationToken).WaitAsync(Patience, cancellationToken).ConfigureAwait(false);
+            if (message is Accepted)
+            {
+                return successes;
+            }
+            successes += IsSuccess(message) ? 1 : throw new IOException($"expected accepted, got {message.Type}");
+        }
+    }
+
+    /// <summary>
+    /// Real simplebb-builder processes running a script that exits 0: start to registered, idle memory, one
+    /// suggestion until every SUCCESS is in server.log (1 and 10 builders), and builds per second with 10 builders.
+    /// </summary>
+    private static async Task<IEnumerable<Figure>> EndToEndAsync(
+        BenchOptions options, string work, string script, double spawnMs, double spawnPlusRtt, CancellationToken cancellationToken)
+    {
+        const int BuilderCount = 10;
+        await using var server = await ServerProcess.StartAsync(options.BinDirectory, Path.Combine(work, "e2e"), cancellationToken)
+            .ConfigureAwait(false);
+        using var watch = await RegistrationWatch.StartAsync(server, cancellationToken).ConfigureAwait(false);
+        using var suggester = await ProtocolClient.ConnectAsync(server.EndPoint, Roles.Suggest, cancellationToken).ConfigureAwait(false);
+        var builders = new List<BuilderProcess>();
+        var registered = new Samples();
+        var builderRss = new Samples();
+        var single = new Samples();
+        var ten = new Samples();
+        var buildRate = new Samples();
+        var expectedLines = 0;
+        try
+        {
+            async Task AddBuilderAsync()
+            {
+                var name = $"builder-{builders.Count:D2}";
+                var start = Stopwatch.GetTimestamp();
+                var builder = BuilderProcess.Start(options.BinDirectory, Path.Combine(work, name), name, server.Port, Project, script);
+                builders.Add(builder);
+                var end = await watch.Connected(name).WaitAsync(Patience, cancellationToken).ConfigureAwait(false);
+                registered.Add(FanOutCounter.Since(start, end).TotalMilliseconds);
+                builderRss.Add(builder.RssBytes / 1048576.0);
+            }
+
+            Progress("end to end: 1 builder process");
+            await AddBuilderAsync().ConfigureAwait(false);
+            for (var round = 0; round < options.Rounds + 2; round++)
+            {
+                var elapsed = await BuildOnceAsync(suggester, $"e1-{round}", 1, cancellationToken).ConfigureAwait(false);
+                expectedLines++;
+                if (round >= 2)
+                {
+                    single.Add(elapsed.TotalMilliseconds);
+                }
+            }
+
+            Progress($"end to end: {BuilderCount} builder processes");
+            while (builders.Count < BuilderCount)
+            {
+                await AddBuilderAsync().ConfigureAwait(false);
+            }
+            for (var round = 0; round < options.Rounds + 2; round++)
+            {
+                var elapsed = await BuildOnceAsync(suggester, $"e10-{round}", BuilderCount, cancellationToken).ConfigureAwait(false);
+                expectedLines += BuilderCount;
+                if (round >= 2)
+                {
+                    ten.Add(elapsed.TotalMilliseconds);
+                }
+            }
+
+            var perRound = options.Quick ? 10 : 100;
+            for (var round = 0; round < (options.Quick ? 1 : 3); round++)
+            {
+                Progress($"builds per second: {perRound} suggestions to {BuilderCount} builder processes");
+                var start = Stopwatch.GetTimestamp();
+                var early = await SuggestManyAsync(suggester, $"b{round}-", perRound, wait: true, cancellationToken).ConfigureAwait(false);
+                for (var i = early; i < perRound * BuilderCount; i++)
+                {
+                    await ExpectSuccessAsync(suggester, cancellationToken).ConfigureAwait(false);
+                }
+                buildRate.Add(perRound * BuilderCount / Stopwatch.GetElapsedTime(start).TotalSeconds);
+                expectedLines += perRound * BuilderCount;
+            }
+        }
+        finally
+        {
+            foreach (var builder in builders)
+            {
+                await builder.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        var logged = CountLines(server.LogFile, "SUCCESS " + Project + "/");
+        if (logged != expectedLines)
+        {
+            throw new IOException($"server.log has {logged} SUCCESS lines, expected {expectedLines}");
+        }
+        return
+        [
+            Figure.From("builder start to registered", "ms", registered) with { Floor = spawnPlusRtt, FloorText = "spawn + round trip" },
+            Figure.From("builder RSS, idle", "MB", builderRss) with { Target = 20 },
+            Figure.From("one build end to end, 1 builder", "ms", single) with
+            {
+                Floor = spawnPlusRtt, FloorText = "spawn + round trip", Target = 2 * spawnPlusRtt,
+            },
+            Figure.From($"one build end to end, {BuilderCount} builders", "ms", ten) with
+            {
+                Floor = spawnPlusRtt, FloorText = "spawn + round trip", Target = 30,
+            },
+            Figure.From($"builds/s completed by {BuilderCount} builders", "/s", buildRate) with
+            {
+                HigherIsBetter = true, Floor = Environment.ProcessorCount * 1000 / spawnMs, FloorText = $"spawns on {Environment.ProcessorCount} cores",
+                Target = 250,
+            },
+        ];
+    }
+
+    /// <summary>One suggestion with wait: until the server has forwarded every builder's result (it does so after server.log is flushed).</summary>
+    private static async Task<TimeSpan> BuildOnceAsync(ProtocolClient suggester, string revision, int builders, CancellationToken cancellationToken)
+    {
+        var start = Stopwatch.GetTimestamp();
+        await suggester.SendAsync(new SuggestMessage { Project = Project, Revision = revision, Wait = true }, cancellationToken).ConfigureAwait(false);
+        if (await suggester.ReceiveAsync(cancellationToken).ConfigureAwait(false) is not Accepted accepted || accepted.Builders != builders)
+        {
+            throw new IOException($"the build did not reach all {builders} builders");
+        }
+        for (var i = 0; i < builders; i++)
+        {
+            await ExpectSuccessAsync(suggester, cancellationToken).ConfigureAwait(false);
+        }
+        return Stopwatch.GetElapsedTime(start);
+    }
+
+    private static async Task ExpectSuccessAsync(ProtocolClient suggester, CancellationToken cancellationToken)
+    {
+        while (!IsSuccess(await suggester.ReceiveAsync(cancellationToken).WaitAsync(Patience, cancellationToken).ConfigureAwait(false)))
+        {
+            // accepted answers of pipelined suggestions arrive among the results
+        }
+    }
+
+    /// <summary>True for a successful result; throws for a failed or lost build; false for anything else.</summary>
+    private static bool IsSuccess(Message message) => message switch
+    {
+        ResultMessage { ExitCode: 0 } => true,
+        ResultMessage result => throw new IOException($"build {result.Id} on {result.Builder} ended {result.Outcome}: {result.Output}"),
+        LostMessage lost => throw new IOException($"builder {lost.Builder} lost build {lost.Id}: {lost.Reason}"),
+        _ => false,
+    };
+
+    private static int CountLines(string path, string text) => File.ReadLines(path).Count(line => line.Contains(text, StringComparison.Ordinal));
+
+    private static void Progress(string what) => Console.Error.WriteLine($"bench: {what}");
+}

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace SimpleBB.Bench;
+
+/// <summary>What the machine itself costs, measured in the same run: the figures SimpleBB is compared with.</summary>
+public static class Floors
+{
+    /// <summary>One byte there and back over a loopback TCP connection, in microseconds.</summary>
+    public static Samples RoundTrip(int count)
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(1);
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        client.Connect(listener.LocalEndPoint!);
+        using var server = listener.Accept();
+        server.NoDelay = true;
+        var echo = new Thread(() =>
+        {
+            var one = new byte[1];
+            while (server.Receive(one) == 1)
+            {
+                server.Send(one);
+            }
+        }) { IsBackground = true };
+        echo.Start();
+        var buffer = new byte[1];
+        var samples = new Samples();
+        for (var i = 0; i < count + count / 10; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            client.Send(buffer);
+            client.Receive(buffer);
+            if (i >= count / 10)
+            {
+                samples.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+            }
+        }
+        client.Shutdown(SocketShutdown.Both);
+        return samples;
+    }
+
+    /// <summary>Starting the build script and waiting for it to exit, output redirected as a builder does, in milliseconds.</summary>
+    public static async Task<Samples> SpawnAsync(string script, int count)
+    {
+        var samples = new Samples();
+        for (var i = 0; i < count + 2; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            using var process = Process.Start(new ProcessStartInfo(script, "master")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            })!;
+            await process.StandardOutput.ReadToEndAsync().ConfigureAwait(false);
+            await process.WaitForExitAsync().ConfigureAwait(false);
+            if (i >= 2)
+            {
+                samples.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+        }
+        return samples;
+    }
+
+    /// <summary>
+    /// Writing one build-sized line to each of <paramref name="connections"/> loopback sockets, one after the other,
+    /// in microseconds per connection: the least any fan-out can cost.
+    /// </summary>
+    public static Samples WritePerConnection(int connections, int rounds)
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(4096);
+        var clients = new List<Socket>(connections);
+        var accepted = new List<Socket>(connections);
+        try
+        {
+            for (var i = 0; i < connections; i++)
+            {
+                var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                client.Connect(listener.LocalEndPoint!);
+                clients.Add(client);
+                accepted.Add(listener.Accept());
+            }
+            var line = new byte[150];
+            Array.Fill(line, (byte)'x');
+            line[^1] = (byte)'\n';
+            var samples = new Samples();
+            var drain = new byte[64 * 1024];
+            for (var round = 0; round < rounds; round++)
+            {
+                var start = Stopwatch.GetTimestamp();
+                foreach (var socket in accepted)
+                {
+                    socket.Send(line);
+                }
+                samples.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds / connections);
+                foreach (var client in clients)
+                {
+                    client.Receive(drain);
+                }
+            }
+            return samples;
+        }
+        finally
+        {
+            foreach (var socket in clients.Concat(accepted))
+            {
+                socket.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using SimpleBB.Bench;
+
+return await Benchmark.MainAsync(args);

@@ -1,0 +1,27 @@
+namespace SimpleBB.Bench;
+
+/// <summary>Repeated measurements of one figure, summarised as median and 99th percentile.</summary>
+public sealed class Samples
+{
+    private readonly List<double> _values = [];
+
+    public int Count => _values.Count;
+
+    public void Add(double value) => _values.Add(value);
+
+    public double Median => Percentile(0.50);
+
+    public double P99 => Percentile(0.99);
+
+    /// <summary>Nearest-rank percentile; with few samples p99 is simply the largest.</summary>
+    public double Percentile(double p)
+    {
+        if (_values.Count == 0)
+        {
+            return double.NaN;
+        }
+        var sorted = _values.Order().ToArray();
+        var rank = (int)Math.Ceiling(p * sorted.Length) - 1;
+        return sorted[Math.Clamp(rank, 0, sorted.Length - 1)];
+    }
+}

@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace SimpleBB.Bench;
+
+/// <summary>A real simplebb-server child in its own temp folder, listening on 127.0.0.1.</summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    public const string Token = "bench-token-0123456789abcdef0123456789abcdef";
+
+    private readonly Process _process;
+
+    private ServerProcess(Process process, string folder, int port, TimeSpan startup)
+    {
+        _process = process;
+        Folder = folder;
+        Port = port;
+        Startup = startup;
+    }
+
+    public string Folder { get; }
+    public int Port { get; }
+
+    /// <summary>From Process.Start until the port accepted a connection.</summary>
+    public TimeSpan Startup { get; }
+
+    public int Pid => _process.Id;
+
+    public string LogFile => Path.Combine(Folder, "server.log");
+
+    public IPEndPoint EndPoint => new(IPAddress.Loopback, Port);
+
+    /// <summary>Resident memory now, from /proc.</summary>
+    public long RssBytes => Rss.Of(_process.Id);
+
+    public static async Task<ServerProcess> StartAsync(string bin, string folder, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(folder);
+        var port = FreePort();
+        var info = new ProcessStartInfo(Path.Combine(bin, "simplebb-server"))
+        {
+            WorkingDirectory = folder,
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "--listen", "127.0.0.1", "--port", port.ToString(), "--max-connections", "20000", "--quiet" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+        ChildEnvironment(info, folder);
+        var start = Stopwatch.GetTimestamp();
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 30;
+        while (true)
+        {
+            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                await probe.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (SocketException) when (!process.HasExited && Stopwatch.GetTimestamp() < deadline)
+            {
+                await Task.Yield();
+            }
+        }
+        return new ServerProcess(process, folder, port, Stopwatch.GetElapsedTime(start));
+    }
+
+    /// <summary>The environment every benchmark child gets: its own HOME and the shared token.</summary>
+    public static void ChildEnvironment(ProcessStartInfo info, string home)
+    {
+        info.Environment["HOME"] = home;
+        info.Environment["SIMPLEBB_TOKEN"] = Token;
+        foreach (var name in new[] { "SIMPLEBB_PORT", "SIMPLEBB_HOST", "SIMPLEBB_LISTEN", "SIMPLEBB_LOG_FILE", "SIMPLEBB_NO_AUTH" })
+        {
+            info.Environment.Remove(name);
+        }
+    }
+
+    /// <summary>A port outside the ephemeral range, free right now.</summary>
+    private static int FreePort()
+    {
+        for (var port = 20_000 + Random.Shared.Next(12_000); ; port = 20_000 + Random.Shared.Next(12_000))
+        {
+            try
+            {
+                using var probe = new TcpListener(IPAddress.Loopback, port);
+                probe.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            Signals.Terminate(_process.Id);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try
+            {
+                await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+        _process.Dispose();
+    }
+}

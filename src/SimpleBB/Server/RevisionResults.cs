@@ -1,0 +1,53 @@
+using SimpleBB.Protocol;
+
+namespace SimpleBB.Server;
+
+/// <summary>
+/// The latest result of each builder for one project and revision, with running counts of passes and failures so
+/// that "does this revision mix them?" needs no scan.
+/// </summary>
+internal sealed class RevisionResults
+{
+    private readonly Dictionary<string, LinkedListNode<ResultStatus>> _byBuilder = new(StringComparer.Ordinal);
+    private int _passed;
+    private int _failed;
+
+    public bool IsEmpty => _byBuilder.Count == 0;
+
+    /// <summary>Some builder passed and another failed (N/A counts as neither).</summary>
+    public bool Mixed => _passed > 0 && _failed > 0;
+
+    public IEnumerable<ResultStatus> Results => _byBuilder.Values.Select(node => node.Value);
+
+    public void Add(string builder, LinkedListNode<ResultStatus> node)
+    {
+        _byBuilder.Add(builder, node);
+        Count(node.Value, +1);
+    }
+
+    /// <summary>Forgets the builder's result and returns its node, or null when it had none.</summary>
+    public LinkedListNode<ResultStatus>? Remove(string builder)
+    {
+        if (!_byBuilder.Remove(builder, out var node))
+        {
+            return null;
+        }
+        Count(node.Value, -1);
+        return node;
+    }
+
+    private void Count(ResultStatus result, int delta)
+    {
+        switch (result.Outcome)
+        {
+            case "N/A":
+                break;
+            case "SUCCESS":
+                _passed += delta;
+                break;
+            default:
+                _failed += delta;
+                break;
+        }
+    }
+}
