@@ -9,6 +9,11 @@ public sealed record BenchOptions
     /// <summary>Small N and few repetitions: proves the benchmark still works, measures little.</summary>
     public bool Quick { get; init; }
 
+    /// <summary>Run only these phases (floors, startup, fanout, throughput, e2e); empty runs all.</summary>
+    public IReadOnlySet<string> Only { get; init; } = new HashSet<string>();
+
+    public bool Runs(string phase) => Only.Count == 0 || Only.Contains(phase);
+
     /// <summary>Where the JSON report goes.</summary>
     public required string OutputFile { get; init; }
 
@@ -18,11 +23,14 @@ public sealed record BenchOptions
     /// <summary>Repetitions of each timed figure.</summary>
     public int Rounds => Quick ? 5 : 30;
 
+    public static readonly string[] Phases = ["floors", "startup", "fanout", "throughput", "e2e"];
+
     public static BenchOptions? Parse(string[] args, TextWriter error)
     {
         string? bin = null;
         string? output = null;
         var quick = false;
+        var only = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -33,11 +41,14 @@ public sealed record BenchOptions
                 case "--bin" when i + 1 < args.Length:
                     bin = args[++i];
                     break;
+                case "--only" when i + 1 < args.Length && Phases.Contains(args[i + 1]):
+                    only.Add(args[++i]);
+                    break;
                 case "--output" when i + 1 < args.Length:
                     output = args[++i];
                     break;
                 case "-h" or "--help":
-                    error.WriteLine("usage: simplebb-bench --bin DIR [--quick] [--output FILE.json]");
+                    error.WriteLine("usage: simplebb-bench --bin DIR [--quick] [--only PHASE]... [--output FILE.json]\n  phases: " + string.Join(", ", Phases));
                     return null;
                 default:
                     error.WriteLine($"simplebb-bench: unknown argument {args[i]}; see --help");
@@ -53,6 +64,7 @@ public sealed record BenchOptions
         {
             BinDirectory = Path.GetFullPath(bin),
             Quick = quick,
+            Only = only,
             OutputFile = output ?? Path.Combine("bench", "results", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}{(quick ? "-quick" : "")}.json"),
         };
     }

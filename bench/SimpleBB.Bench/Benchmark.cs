@@ -28,6 +28,7 @@ public static class Benchmark
             cancel.Cancel();
         };
         var work = Directory.CreateTempSubdirectory("simplebb-bench-").FullName;
+        var keep = false;
         try
         {
             var figures = await RunAsync(options, work, cancel.Token).ConfigureAwait(false);
@@ -38,14 +39,18 @@ public static class Benchmark
         }
         catch (Exception ex) when (ex is IOException or TimeoutException or SocketException or OperationCanceledException or InvalidOperationException)
         {
-            Console.Error.WriteLine($"simplebb-bench: {ex.Message}");
+            Console.Error.WriteLine($"simplebb-bench: {ex.Message} (logs kept in {work})");
+            keep = true;
             return 1;
         }
         finally
         {
             try
             {
-                Directory.Delete(work, recursive: true);
+                if (!keep)
+                {
+                    Directory.Delete(work, recursive: true);
+                }
             }
             catch (IOException)
             {
@@ -60,19 +65,37 @@ public static class Benchmark
         await File.WriteAllTextAsync(script, "#!/bin/sh\nexit 0\n", cancellationToken).ConfigureAwait(false);
         File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
-        Progress("floors: loopback round trip, script spawn, socket write per connection");
-        var rtt = Floors.RoundTrip(options.Quick ? 1_000 : 10_000);
-        var spawn = await Floors.SpawnAsync(script, options.Quick ? 10 : 50).ConfigureAwait(false);
-        var write = Floors.WritePerConnection(options.Quick ? 100 : 1_000, options.Quick ? 5 : 20);
-        figures.Add(Figure.From("floor: loopback round trip", "µs", rtt));
-        figures.Add(Figure.From("floor: spawn the build script", "ms", spawn));
-        figures.Add(Figure.From("floor: socket write, per connection", "µs", write));
+        var rtt = new Samples();
+        var spawn = new Samples();
+        var write = new Samples();
+        if (options.Runs("floors"))
+        {
+            Progress("floors: loopback round trip, script spawn, socket write per connection");
+            rtt = Floors.RoundTrip(options.Quick ? 1_000 : 10_000);
+            spawn = await Floors.SpawnAsync(script, options.Quick ? 10 : 50).ConfigureAwait(false);
+            write = Floors.WritePerConnection(options.Quick ? 100 : 1_000, options.Quick ? 5 : 20);
+            figures.Add(Figure.From("floor: loopback round trip", "µs", rtt));
+            figures.Add(Figure.From("floor: spawn the build script", "ms", spawn));
+            figures.Add(Figure.From("floor: socket write, per connection", "µs", write));
+        }
         var spawnPlusRtt = spawn.Median + rtt.Median / 1000;
 
-        figures.AddRange(await StartupAndSuggestAsync(options, work, spawn.Median, spawnPlusRtt, cancellationToken).ConfigureAwait(false));
-        figures.AddRange(await FanOutAsync(options, work, write.Median, cancellationToken).ConfigureAwait(false));
-        figures.AddRange(await ThroughputAsync(options, work, write.Median, cancellationToken).ConfigureAwait(false));
-        figures.AddRange(await EndToEndAsync(options, work, script, spawn.Median, spawnPlusRtt, cancellationToken).ConfigureAwait(false));
+        if (options.Runs("startup"))
+        {
+            figures.AddRange(await StartupAndSuggestAsync(options, work, spawn.Median, spawnPlusRtt, cancellationToken).ConfigureAwait(false));
+        }
+        if (options.Runs("fanout"))
+        {
+            figures.AddRange(await FanOutAsync(options, work, write.Median, cancellationToken).ConfigureAwait(false));
+        }
+        if (options.Runs("throughput"))
+        {
+            figures.AddRange(await ThroughputAsync(options, work, write.Median, cancellationToken).ConfigureAwait(false));
+        }
+        if (options.Runs("e2e"))
+        {
+            figures.AddRange(await EndToEndAsync(options, work, script, spawn.Median, spawnPlusRtt, cancellationToken).ConfigureAwait(false));
+        }
         return figures;
     }
 
@@ -433,9 +456,10 @@ public static class Benchmark
     {
         var start = Stopwatch.GetTimestamp();
         await suggester.SendAsync(new SuggestMessage { Project = Project, Revision = revision, Wait = true }, cancellationToken).ConfigureAwait(false);
-        if (await suggester.ReceiveAsync(cancellationToken).ConfigureAwait(false) is not Accepted accepted || accepted.Builders != builders)
+        var answer = await suggester.ReceiveAsync(cancellationToken).ConfigureAwait(false);
+        if (answer is not Accepted accepted || accepted.Builders != builders)
         {
-            throw new IOException($"the build did not reach all {builders} builders");
+            throw new IOException($"build {revision} reached {(answer as Accepted)?.Builders.ToString() ?? "no"} builders, not all {builders}");
         }
         for (var i = 0; i < builders; i++)
         {

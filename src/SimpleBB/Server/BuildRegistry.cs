@@ -54,7 +54,7 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
             }
             entry.Session = null;
             _connected--;
-            var owed = entry.Outstanding.Keys.ToArray();
+            var owed = entry.Outstanding.Ids;
             if (owed.Length == 0 || _builders.Count - _connected > maxRetainedBuilders)
             {
                 _builders.Remove(name);
@@ -95,8 +95,7 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
                 }
                 if (entry.Outstanding.Count >= maxOutstandingPerBuilder)
                 {
-                    var oldest = entry.Outstanding.GetAt(0).Key;
-                    entry.Outstanding.RemoveAt(0);
+                    var oldest = entry.Outstanding.RemoveOldest();
                     if (!entry.WarnedFull)
                     {
                         entry.WarnedFull = true; // once per builder: a stuck builder must not flood the log
@@ -104,7 +103,7 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
                             entry.Name, maxOutstandingPerBuilder, oldest);
                     }
                 }
-                entry.Outstanding.Add(build.Id, build);
+                entry.Outstanding.Add(build);
                 names?.Add(entry.Name);
                 sent++;
                 withScript += entry.Scripts.Contains(project) ? 1 : 0;

@@ -31,5 +31,5 @@ internal sealed class BuilderEntry(string name)
     public bool WarnedFull { get; set; }
 
     /// <summary>In sending order, so the oldest can be forgotten first when the cap is reached.</summary>
-    public OrderedDictionary<string, BuildMessage> Outstanding { get; } = new(StringComparer.Ordinal);
+    public OutstandingBuilds Outstanding { get; } = new();
 }
