@@ -43,6 +43,12 @@ public sealed class MessageCodecTests
         ["ping"] = Ping.Instance,
         ["pong"] = Pong.Instance,
         ["bye"] = new Bye { Reason = "server shutting down" },
+        ["started"] = new StartedMessage { Id = "m3k9x2a1-4" },
+        ["scripts"] = new ScriptsMessage { Scripts = [new ScriptInfo { Name = "foo", Sha256 = new string('a', 64) }] },
+        ["lost"] = new LostMessage { Id = "m3k9x2a1-5", Builder = "b2", Reason = "connection closed" },
+        ["status"] = new StatusRequest { Follow = true },
+        ["snapshot"] = new Snapshot { Builders = [], Results = [] },
+        ["event"] = new EventMessage { Kind = "connected", Time = DateTimeOffset.UnixEpoch, Builder = "b1", Address = "10.0.0.7:42992" },
     };
 
     public static TheoryData<string> SampleNames => new(Samples.Keys);
@@ -59,7 +65,11 @@ public sealed class MessageCodecTests
         Assert.False(decoded.IsError, decoded.Reason);
         Assert.Null(decoded.ErrorCode);
         Assert.IsType(original.GetType(), decoded.Message);
-        Assert.Equal(original, decoded.Message);
+        if (original is not (Snapshot or ScriptsMessage))
+        {
+            Assert.Equal(original, decoded.Message); // records with arrays compare them by reference
+        }
+        Assert.Equal(frame, MessageCodec.Encode(decoded.Message!));
     }
 
     [Theory]
@@ -123,13 +133,15 @@ public sealed class MessageCodecTests
             .Where(l => l.StartsWith("{\"type\":", StringComparison.Ordinal))
             .ToArray();
 
-        Assert.True(examples.Length >= 11, $"only {examples.Length} examples found");
+        var documented = new HashSet<string>(StringComparer.Ordinal);
         foreach (var line in examples)
         {
             var decoded = MessageCodec.Decode(Encoding.UTF8.GetBytes(line));
             Assert.False(decoded.IsError, $"{line}: {decoded.Reason}");
             Assert.Equal(line + "\n", Encoding.UTF8.GetString(MessageCodec.Encode(decoded.Message!)));
+            documented.Add(decoded.Message!.Type);
         }
+        Assert.Equal(Samples.Values.Select(m => m.Type).ToHashSet(StringComparer.Ordinal).Order(), documented.Order());
     }
 
     [Fact]
