@@ -3,29 +3,41 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 
 namespace SimpleBB.Protocol;
 
 /// <summary>
 /// The transport under every peer: reads newline-framed lines and sends pre-encoded frames from a bounded queue.
-/// It knows nothing about message types. Senders only enqueue (<see cref="TrySend(ReadOnlyMemory{byte})"/>) and
-/// one send loop writes, so a peer that stops reading never blocks anyone else: its queue fills and
-/// <see cref="TrySend(ReadOnlyMemory{byte})"/> returns false.
+/// It knows nothing about message types. Senders only enqueue (<see cref="TrySend(ReadOnlyMemory{byte})"/>); a
+/// pump on the thread pool writes, so a peer that stops reading never blocks anyone else: its queue fills and
+/// <see cref="TrySend(ReadOnlyMemory{byte})"/> returns false. The pump exists only while there is something to
+/// send, so an idle connection holds no suspended send loop (memory per connection is what limits a server
+/// with 10,000 builders).
 /// </summary>
 public sealed class LineConnection : IAsyncDisposable
 {
     /// <summary>Lines handled back to back before the read loop yields its thread (see FACTS: starvation).</summary>
     private const int LinesPerYield = 64;
 
+    /// <summary>Writes completed back to back before the pump yields its thread, for the same reason.</summary>
+    private const int WritesPerYield = 16;
+
+    /// <summary>Queued frames are copied into one buffer of this size and written with one call.</summary>
+    private const int CoalesceBytes = 64 * 1024;
+
     private readonly Socket _socket;
     private readonly Stream _stream;
     private readonly PipeReader _reader;
-    private readonly PipeWriter _writer;
-    private readonly Channel<ReadOnlyMemory<byte>> _outgoing;
+    private readonly int _maxPendingMessages;
+    private readonly object _sendGate = new();
+    private readonly Queue<ReadOnlyMemory<byte>> _outgoing = new();
+    private readonly TaskCompletionSource _sent = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private LineFramer _framer;
     private int _aborted;
     private long _queuedBytes;
+
+    /// <summary>True while a pump is writing; invariant: the queue is empty whenever this is false.</summary>
+    private bool _pumping;
 
     public LineConnection(Socket socket, int maxLineBytes, int maxPendingMessages)
         : this(socket, new NetworkStream(socket, ownsSocket: true), maxLineBytes, maxPendingMessages)
@@ -44,12 +56,7 @@ public sealed class LineConnection : IAsyncDisposable
         _stream = stream;
         _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(
             bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true));
-        _writer = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
-        _outgoing = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(maxPendingMessages)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait, // TryWrite then fails instead of dropping silently
-        });
+        _maxPendingMessages = maxPendingMessages;
         _framer = new LineFramer(maxLineBytes);
     }
 
@@ -112,22 +119,41 @@ public sealed class LineConnection : IAsyncDisposable
     /// <summary>Queues a frame (one encoded line) for sending. False when the queue is full (frames or bytes) or closed.</summary>
     public bool TrySend(ReadOnlyMemory<byte> frame)
     {
-        if (Interlocked.Add(ref _queuedBytes, frame.Length) > MaxPendingBytes || !_outgoing.Writer.TryWrite(frame))
+        lock (_sendGate)
         {
-            Interlocked.Add(ref _queuedBytes, -frame.Length);
-            return false;
+            if (IsSendingCompleted || _outgoing.Count >= _maxPendingMessages || _queuedBytes + frame.Length > MaxPendingBytes)
+            {
+                return false;
+            }
+            _outgoing.Enqueue(frame);
+            _queuedBytes += frame.Length;
+            if (_pumping)
+            {
+                return true;
+            }
+            _pumping = true;
         }
+        // Never write on the caller's thread: a fan-out to thousands of peers only enqueues.
+        ThreadPool.UnsafeQueueUserWorkItem(static self => _ = self.PumpAsync(), this, preferLocal: false);
         return true;
     }
 
     /// <summary>Encodes and queues a message.</summary>
     public bool TrySend(Message message) => TrySend(MessageCodec.Encode(message));
 
-    /// <summary>No more frames will be queued; the send loop ends once the queue is written out.</summary>
+    /// <summary>No more frames will be queued; <see cref="RunSendLoopAsync"/> ends once the queue is written out.</summary>
     public void CompleteSending()
     {
-        IsSendingCompleted = true;
-        _outgoing.Writer.TryComplete();
+        bool idle;
+        lock (_sendGate)
+        {
+            IsSendingCompleted = true;
+            idle = !_pumping;
+        }
+        if (idle)
+        {
+            _sent.TrySetResult();
+        }
     }
 
     /// <summary>True once the connection is closing: a failed send then means nothing about the peer's speed.</summary>
@@ -143,22 +169,82 @@ public sealed class LineConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Writes queued frames, coalescing whatever is queued into one flush, until the queue is completed.</summary>
-    public async Task RunSendLoopAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Completes when sending is completed and everything queued is written; fails with the write error if the
+    /// connection breaks. Cancelling stops the wait, not the writing (closing the connection stops that).
+    /// </summary>
+    public Task RunSendLoopAsync(CancellationToken cancellationToken) =>
+        cancellationToken.CanBeCanceled ? _sent.Task.WaitAsync(cancellationToken) : _sent.Task;
+
+    /// <summary>Writes whatever is queued, many frames per write, until the queue is empty; then it ends.</summary>
+    private async Task PumpAsync()
     {
-        var queue = _outgoing.Reader;
-        while (await queue.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        byte[]? buffer = null;
+        var writes = 0;
+        try
         {
-            while (queue.TryRead(out var frame))
+            while (true)
             {
-                Interlocked.Add(ref _queuedBytes, -frame.Length);
-                _writer.Write(frame.Span);
-                if (_writer.UnflushedBytes >= 64 * 1024)
+                var length = 0;
+                ReadOnlyMemory<byte> large = default;
+                lock (_sendGate)
                 {
-                    await _writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    if (_outgoing.Count == 0)
+                    {
+                        _pumping = false;
+                        break;
+                    }
+                    if (_outgoing.Peek().Length > CoalesceBytes)
+                    {
+                        large = _outgoing.Dequeue();
+                        _queuedBytes -= large.Length;
+                    }
+                    else
+                    {
+                        buffer ??= ArrayPool<byte>.Shared.Rent(CoalesceBytes);
+                        while (_outgoing.TryPeek(out var frame) && frame.Length <= buffer.Length - length)
+                        {
+                            frame.Span.CopyTo(buffer.AsSpan(length));
+                            length += frame.Length;
+                            _queuedBytes -= frame.Length;
+                            _outgoing.Dequeue();
+                        }
+                    }
                 }
+                var write = large.Length > 0 ? _stream.WriteAsync(large) : _stream.WriteAsync(buffer.AsMemory(0, length));
+                if (write.IsCompletedSuccessfully && ++writes % WritesPerYield == 0)
+                {
+                    await Task.Yield();
+                }
+                await write.ConfigureAwait(false);
             }
-            await _writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+            bool done;
+            lock (_sendGate)
+            {
+                done = IsSendingCompleted && !_pumping;
+            }
+            if (done)
+            {
+                _sent.TrySetResult();
+            }
+        }
+        catch (Exception ex)
+        {
+            lock (_sendGate)
+            {
+                IsSendingCompleted = true; // the connection is broken: refuse further frames
+                _outgoing.Clear();
+                _queuedBytes = 0;
+                _pumping = false;
+            }
+            _sent.TrySetException(ex);
+        }
+        finally
+        {
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 
@@ -205,7 +291,6 @@ public sealed class LineConnection : IAsyncDisposable
         try
         {
             await _reader.CompleteAsync().ConfigureAwait(false);
-            await _writer.CompleteAsync().ConfigureAwait(false); // may try to flush into the closed socket
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or SocketException or InvalidOperationException)
         {
