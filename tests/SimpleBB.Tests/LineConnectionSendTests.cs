@@ -1,0 +1,109 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using SimpleBB.Protocol;
+
+namespace SimpleBB.Tests;
+
+public class LineConnectionSendTests
+{
+    /// <summary>A connected pair on 127.0.0.1: the connection under test and the raw socket of its peer.</summary>
+    private static async Task<(LineConnection Connection, Socket Peer)> PairAsync(int maxPendingMessages, long maxPendingBytes = 16L * 1024 * 1024)
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(1);
+        var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await client.ConnectAsync(listener.LocalEndPoint!);
+        var peer = await listener.AcceptAsync();
+        return (new LineConnection(client, 64 * 1024, maxPendingMessages) { MaxPendingBytes = maxPendingBytes }, peer);
+    }
+
+    private static async Task<string> ReadAllAsync(Socket peer)
+    {
+        var received = new MemoryStream();
+        var buffer = new byte[64 * 1024];
+        int read;
+        while ((read = await peer.ReceiveAsync(buffer.AsMemory(), SocketFlags.None).AsTask().WaitAsync(TimeSpan.FromSeconds(10))) > 0)
+        {
+            received.Write(buffer, 0, read);
+        }
+        return Encoding.UTF8.GetString(received.ToArray());
+    }
+
+    [Fact]
+    public async Task Frames_arrive_in_order_and_the_send_loop_ends_after_CompleteSending()
+    {
+        var (connection, peer) = await PairAsync(maxPendingMessages: 100_000);
+        await using var _ = connection;
+        using var __ = peer;
+        var sending = connection.RunSendLoopAsync(CancellationToken.None);
+        var reading = ReadAllAsync(peer);
+
+        for (var i = 0; i < 20_000; i++)
+        {
+            Assert.True(connection.TrySend(Encoding.UTF8.GetBytes($"line {i}\n")));
+        }
+        connection.CompleteSending();
+        await sending.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(connection.TrySend("late\n"u8.ToArray()));
+        connection.Abort();
+
+        var lines = (await reading).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(Enumerable.Range(0, 20_000).Select(i => $"line {i}"), lines);
+    }
+
+    [Fact]
+    public async Task A_peer_that_does_not_read_fills_the_queue_and_further_sends_fail()
+    {
+        var (connection, peer) = await PairAsync(maxPendingMessages: 8);
+        await using var _ = connection;
+        using var __ = peer;
+        var frame = new byte[256 * 1024];
+        frame[^1] = (byte)'\n';
+
+        // Socket buffers absorb the first frames; the queue then fills because nobody reads.
+        var accepted = 0;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (connection.TrySend(frame) && DateTime.UtcNow < deadline)
+        {
+            accepted++;
+        }
+
+        Assert.InRange(accepted, 8, 1000);
+        Assert.False(connection.TrySend("x\n"u8.ToArray()));
+    }
+
+    [Fact]
+    public async Task The_byte_budget_refuses_a_frame_that_would_exceed_it_even_with_few_frames_queued()
+    {
+        var (connection, peer) = await PairAsync(maxPendingMessages: 1000, maxPendingBytes: 1024);
+        await using var _ = connection;
+        using var __ = peer;
+
+        Assert.False(connection.TrySend(new byte[2048]));
+        Assert.True(connection.TrySend("small\n"u8.ToArray()));
+    }
+
+    [Fact]
+    public async Task A_broken_connection_fails_the_send_loop_and_refuses_frames()
+    {
+        var (connection, peer) = await PairAsync(maxPendingMessages: 1000);
+        await using var _ = connection;
+        var sending = connection.RunSendLoopAsync(CancellationToken.None);
+        peer.LingerState = new LingerOption(true, 0);
+        peer.Dispose(); // reset
+
+        var frame = new byte[64 * 1024];
+        frame[^1] = (byte)'\n';
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!sending.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            connection.TrySend(frame);
+            await Task.WhenAny(sending, Task.Delay(10));
+        }
+
+        await Assert.ThrowsAnyAsync<Exception>(() => sending);
+        Assert.False(connection.TrySend("x\n"u8.ToArray()));
+    }
+}
