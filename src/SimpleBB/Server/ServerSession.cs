@@ -29,12 +29,15 @@ internal sealed class ServerSession
     private const int MaxWaits = 10_000;
 
     private readonly SimpleBbServer _server;
-    private readonly CancellationTokenSource _closing = new();
+    /// <summary>How long a dropped peer has to read its error before the connection is cut regardless.</summary>
+    private static readonly TimeSpan DropGrace = TimeSpan.FromSeconds(2);
+
     private ILogger _log;
     private List<string>? _waitingFor;
     private bool _snapshotSent;
     private int _rejections;
     private string? _dropReason;
+    private string? _sendFailure;
 
     public ServerSession(SimpleBbServer server, LineConnection connection, ILogger log)
     {
@@ -66,15 +69,16 @@ internal sealed class ServerSession
 
     public async Task RunAsync(CancellationToken stopping)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, _closing.Token);
+        // No per-connection CancellationTokenSource (memory per connection is what limits a server with 10,000
+        // builders): the read loop ends when the peer closes, when the server stops, or when the socket is aborted.
         var sending = SendAsync();
         string? reason = null;
         try
         {
-            await foreach (var line in Connection.ReadLinesAsync(linked.Token).ConfigureAwait(false))
+            await foreach (var line in Connection.ReadLinesAsync(stopping).ConfigureAwait(false))
             {
                 LastReceived = Environment.TickCount64;
-                if (!await HandleAsync(line, linked.Token).ConfigureAwait(false))
+                if (!await HandleAsync(line, stopping).ConfigureAwait(false))
                 {
                     break;
                 }
@@ -116,7 +120,7 @@ internal sealed class ServerSession
         finally
         {
             // Whatever happened above, the builder must not stay registered on a dead connection.
-            _server.OnClosed(this, _dropReason ?? reason ?? "closed");
+            _server.OnClosed(this, _dropReason ?? _sendFailure ?? reason ?? "closed");
         }
     }
 
@@ -128,18 +132,19 @@ internal sealed class ServerSession
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
         {
-            // The peer went away; the receive loop notices and logs it.
+            _sendFailure = ex.InnerException?.Message ?? ex.Message;
         }
         finally
         {
-            _closing.Cancel();
+            // Sending has ended (closing, dropped, or the write failed): end the read loop too.
+            Connection.Abort();
         }
     }
 
     /// <summary>Queues a message; a peer whose queue is full is dropped rather than allowed to slow anyone.</summary>
     public void Send(Message message)
     {
-        if (!Connection.TrySend(message) && _dropReason is null && !_closing.IsCancellationRequested && !Connection.IsSendingCompleted)
+        if (!Connection.TrySend(message) && _dropReason is null && !Connection.IsSendingCompleted)
         {
             Drop(ErrorCodes.SlowConsumer, "outgoing queue full: the peer is not reading");
         }
@@ -154,8 +159,11 @@ internal sealed class ServerSession
         }
         _log.Warning("Dropping {Peer}: {Code}: {Reason}", Peer, code, reason);
         Connection.TrySend(new ErrorMessage { Code = code, Message = reason });
+        // The pump writes the error and then aborts the connection (see SendAsync); a peer that does not read
+        // would keep the pump waiting, so the connection is cut after a grace period regardless.
         Connection.CompleteSending();
-        _ = _closing.CancelAsync(); // never run the receive loop's continuation on the caller's thread
+        _ = Task.Delay(DropGrace).ContinueWith(static (_, connection) => ((LineConnection)connection!).Abort(), Connection,
+            CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
 
     /// <summary>Answers a bad message with an error; returns whether the connection goes on.</summary>

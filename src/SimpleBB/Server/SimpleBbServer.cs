@@ -16,7 +16,11 @@ namespace SimpleBB.Server;
 public sealed class SimpleBbServer : IAsyncDisposable
 {
     private readonly ILogger _log;
-    private readonly ConcurrentDictionary<ServerSession, Task> _sessions = new();
+    private readonly ConcurrentDictionary<ServerSession, byte> _sessions = new();
+
+    /// <summary>Completed when the server is stopping and the last connection has closed.</summary>
+    private readonly TaskCompletionSource _allClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _stopping;
     private readonly ConcurrentDictionary<ServerSession, byte> _followers = new();
     private readonly ReadOnlyMemory<byte> _pingFrame = MessageCodec.Encode(Ping.Instance);
     private Socket? _listener;
@@ -161,7 +165,7 @@ public sealed class SimpleBbServer : IAsyncDisposable
         {
             listener.Dispose();
             _log.Information("Shutting down: closing {Count} connections", _sessions.Count);
-            await Task.WhenAll(_sessions.Values).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await AllClosedAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
             Recorder.Complete();
             await recording.ConfigureAwait(false);
             Outputs?.Complete();
@@ -200,13 +204,14 @@ public sealed class SimpleBbServer : IAsyncDisposable
             }
             Interlocked.Increment(ref _open);
             LineConnection.Configure(socket);
-            _ = Task.Run(() => ServeAsync(socket, stopping), CancellationToken.None);
+            _ = ServeAsync(socket, stopping);
         }
     }
 
     /// <summary>Runs one connection: TLS handshake if configured, then its session.</summary>
     private async Task ServeAsync(Socket socket, CancellationToken stopping)
     {
+        await Task.Yield(); // off the accept loop, without a Task.Run closure and wrapper task per connection
         var address = socket.RemoteEndPoint?.ToString() ?? "unknown";
         try
         {
@@ -236,8 +241,7 @@ public sealed class SimpleBbServer : IAsyncDisposable
             }
 
             var session = new ServerSession(this, connection, _log);
-            var run = new TaskCompletionSource();
-            _sessions[session] = run.Task;
+            _sessions[session] = 0;
             try
             {
                 await session.RunAsync(stopping).ConfigureAwait(false);
@@ -249,12 +253,14 @@ public sealed class SimpleBbServer : IAsyncDisposable
             finally
             {
                 _sessions.TryRemove(session, out _);
-                run.TrySetResult();
             }
         }
         finally
         {
-            Interlocked.Decrement(ref _open);
+            if (Interlocked.Decrement(ref _open) == 0 && _stopping)
+            {
+                _allClosed.TrySetResult();
+            }
         }
     }
 
@@ -342,6 +348,17 @@ public sealed class SimpleBbServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _listener?.Dispose();
-        await Task.WhenAll(_sessions.Values).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await AllClosedAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits, at most <paramref name="patience"/>, until every connection has closed.</summary>
+    private async Task AllClosedAsync(TimeSpan patience)
+    {
+        _stopping = true;
+        if (Volatile.Read(ref _open) == 0)
+        {
+            _allClosed.TrySetResult();
+        }
+        await _allClosed.Task.WaitAsync(patience).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 }
