@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using SimpleBB.Protocol;
@@ -7,17 +6,8 @@ namespace SimpleBB.Tests;
 
 public class LineConnectionSendTests
 {
-    /// <summary>A connected pair on 127.0.0.1: the connection under test and the raw socket of its peer.</summary>
-    private static async Task<(LineConnection Connection, Socket Peer)> PairAsync(int maxPendingMessages, long maxPendingBytes = 16L * 1024 * 1024)
-    {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(1);
-        var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await client.ConnectAsync(listener.LocalEndPoint!);
-        var peer = await listener.AcceptAsync();
-        return (new LineConnection(client, 64 * 1024, maxPendingMessages) { MaxPendingBytes = maxPendingBytes }, peer);
-    }
+    private static Task<(LineConnection Connection, Socket Peer)> PairAsync(int maxPendingMessages, long maxPendingBytes = 16L * 1024 * 1024) =>
+        LoopbackPair.ConnectAsync(64 * 1024, maxPendingMessages, maxPendingBytes);
 
     private static async Task<string> ReadAllAsync(Socket peer)
     {

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
@@ -25,14 +24,22 @@ public sealed class LineConnection : IAsyncDisposable
     /// <summary>Queued frames are copied into one buffer of this size and written with one call.</summary>
     private const int CoalesceBytes = 64 * 1024;
 
+    /// <summary>Bytes read at a time; a longer partial line moves to a larger buffer, up to the line limit.</summary>
+    private const int ReadBufferBytes = 4096;
+
     private readonly Socket _socket;
     private readonly Stream _stream;
-    private readonly PipeReader _reader;
+    private readonly int _maxLineBytes;
     private readonly int _maxPendingMessages;
     private readonly object _sendGate = new();
     private readonly Queue<ReadOnlyMemory<byte>> _outgoing = new();
     private readonly TaskCompletionSource _sent = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private LineFramer _framer;
+
+    /// <summary>Holds a partial line between reads; null (returned to the pool) whenever no partial line is waiting.</summary>
+    private byte[]? _readBuffer;
+    private int _readStart;
+    private int _readEnd;
     private int _aborted;
     private long _queuedBytes;
 
@@ -54,8 +61,7 @@ public sealed class LineConnection : IAsyncDisposable
         RemoteAddress = socket.RemoteEndPoint?.ToString() ?? "unknown";
         RemoteIp = (socket.RemoteEndPoint as IPEndPoint)?.Address;
         _stream = stream;
-        _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(
-            bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true));
+        _maxLineBytes = maxLineBytes;
         _maxPendingMessages = maxPendingMessages;
         _framer = new LineFramer(maxLineBytes);
     }
@@ -251,51 +257,97 @@ public sealed class LineConnection : IAsyncDisposable
     /// <summary>
     /// Yields each complete line. A line is valid only until the next one is requested.
     /// Ends at end of stream (an unterminated last line is dropped); throws <see cref="LineTooLongException"/>.
+    /// An idle connection waits with a zero-byte read and holds no buffer: a buffer is rented from the pool when data
+    /// arrives and returned as soon as no partial line is left in it.
     /// </summary>
     public async IAsyncEnumerable<ReadOnlySequence<byte>> ReadLinesAsync(
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var handled = 0;
-        while (true)
+        try
         {
-            var read = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            var buffer = read.Buffer;
             while (true)
             {
-                var status = _framer.TryReadLine(ref buffer, out var line);
-                if (status == FrameStatus.TooLong)
+                if (_readBuffer is null)
                 {
-                    throw new LineTooLongException(_framer.MaxLineBytes);
+                    await _stream.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+                    _readBuffer = ArrayPool<byte>.Shared.Rent(ReadBufferBytes);
                 }
-                if (status == FrameStatus.NeedMore)
+                else if (_readEnd == _readBuffer.Length)
                 {
-                    break;
+                    MakeRoom();
                 }
-                yield return line;
-                if (++handled % LinesPerYield == 0)
+                var read = await _stream.ReadAsync(_readBuffer.AsMemory(_readEnd), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
                 {
-                    await Task.Yield();
+                    yield break;
+                }
+                _readEnd += read;
+                while (true)
+                {
+                    var buffer = new ReadOnlySequence<byte>(_readBuffer, _readStart, _readEnd - _readStart);
+                    var status = _framer.TryReadLine(ref buffer, out var line);
+                    if (status == FrameStatus.TooLong)
+                    {
+                        throw new LineTooLongException(_framer.MaxLineBytes);
+                    }
+                    if (status == FrameStatus.NeedMore)
+                    {
+                        break;
+                    }
+                    _readStart = _readEnd - (int)buffer.Length;
+                    yield return line;
+                    if (++handled % LinesPerYield == 0)
+                    {
+                        await Task.Yield();
+                    }
+                }
+                if (_readStart == _readEnd)
+                {
+                    ReturnReadBuffer();
                 }
             }
-            _reader.AdvanceTo(buffer.Start, buffer.End);
-            if (read.IsCompleted || read.IsCanceled)
-            {
-                yield break;
-            }
+        }
+        finally
+        {
+            ReturnReadBuffer();
+        }
+    }
+
+    /// <summary>The buffer is full: move the partial line to its start, or to a larger buffer if it fills it.</summary>
+    private void MakeRoom()
+    {
+        var pending = _readEnd - _readStart;
+        var buffer = _readBuffer!;
+        if (_readStart > 0)
+        {
+            Buffer.BlockCopy(buffer, _readStart, buffer, 0, pending);
+        }
+        else
+        {
+            // The framer refuses a line once more than the limit (plus "\r\n") is buffered, so this stays bounded.
+            var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(2L * buffer.Length, _maxLineBytes + 2L));
+            Buffer.BlockCopy(buffer, 0, larger, 0, pending);
+            ArrayPool<byte>.Shared.Return(buffer);
+            _readBuffer = larger;
+        }
+        _readStart = 0;
+        _readEnd = pending;
+    }
+
+    private void ReturnReadBuffer()
+    {
+        if (_readBuffer is { } buffer)
+        {
+            _readBuffer = null;
+            _readStart = _readEnd = 0;
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        Abort();
-        try
-        {
-            await _reader.CompleteAsync().ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or SocketException or InvalidOperationException)
-        {
-            // Whatever was unsent is lost with the connection, by design.
-        }
+        Abort(); // whatever was unsent is lost with the connection, by design
         await _stream.DisposeAsync().ConfigureAwait(false);
     }
 }
