@@ -13,6 +13,7 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
     private readonly object _gate = new();
     private readonly Dictionary<string, BuilderEntry> _builders = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ServerSession> _waiters = new(StringComparer.Ordinal);
+    private readonly SharedStrings _shared = new();
     private int _connected;
 
     public int ConnectedBuilders => Volatile.Read(ref _connected);
@@ -29,10 +30,16 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
             }
             entry.Address = session.Address;
             entry.ConnectedSince = DateTimeOffset.Now;
-            entry.Uname = hello.Uname;
-            entry.Runtime = hello.Runtime;
-            entry.Scripts = new HashSet<string>(hello.Scripts?.Select(s => s.Name) ?? [], StringComparer.Ordinal);
-            entry.Running.Clear();
+            entry.Uname = hello.Uname is { } uname
+                ? uname with
+                {
+                    Sysname = _shared.Share(uname.Sysname), Release = _shared.Share(uname.Release),
+                    Version = _shared.Share(uname.Version), Machine = _shared.Share(uname.Machine),
+                }
+                : null;
+            entry.Runtime = hello.Runtime is { } runtime ? _shared.Share(runtime) : null;
+            entry.Scripts = ScriptSet(hello.Scripts?.Select(s => s.Name));
+            entry.Running = null;
             var previous = entry.Session;
             entry.Session = session;
             if (previous is null)
@@ -106,7 +113,7 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
                 entry.Outstanding.Add(build);
                 names?.Add(entry.Name);
                 sent++;
-                withScript += entry.Scripts.Contains(project) ? 1 : 0;
+                withScript += entry.Scripts?.Contains(project) == true ? 1 : 0;
             }
         }
         foreach (var session in slow ?? [])
@@ -116,6 +123,12 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
         return (build.Id, sent, withScript, names?.ToArray());
     }
 
+    private static HashSet<string>? ScriptSet(IEnumerable<string>? projects)
+    {
+        var set = projects is null ? null : new HashSet<string>(projects, StringComparer.Ordinal);
+        return set is { Count: > 0 } ? set : null;
+    }
+
     /// <summary>A builder's scripts folder changed.</summary>
     public void SetScripts(string builder, IEnumerable<string> projects)
     {
@@ -123,7 +136,7 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
         {
             if (_builders.TryGetValue(builder, out var entry))
             {
-                entry.Scripts = new HashSet<string>(projects, StringComparer.Ordinal);
+                entry.Scripts = ScriptSet(projects);
             }
         }
     }
@@ -135,7 +148,7 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
         {
             if (_builders.TryGetValue(builder, out var entry) && entry.Outstanding.TryGetValue(id, out var build))
             {
-                entry.Running.Add(id);
+                (entry.Running ??= new HashSet<string>(StringComparer.Ordinal)).Add(id);
                 return build;
             }
             return null;
@@ -153,8 +166,8 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
                 Address = e.Address,
                 Uname = e.Uname,
                 Runtime = e.Runtime,
-                Scripts = [.. e.Scripts.Order(StringComparer.Ordinal)],
-                Running = [.. e.Running],
+                Scripts = e.Scripts is null ? [] : [.. e.Scripts.Order(StringComparer.Ordinal)],
+                Running = e.Running is null ? [] : [.. e.Running],
                 ConnectedSince = e.ConnectedSince,
             })];
         }
@@ -208,7 +221,7 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
             if (_builders.TryGetValue(builder, out var entry))
             {
                 entry.Outstanding.Remove(id);
-                entry.Running.Remove(id);
+                entry.Running?.Remove(id);
                 if (entry.Session is null && entry.Outstanding.Count == 0)
                 {
                     _builders.Remove(builder);

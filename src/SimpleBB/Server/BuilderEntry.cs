@@ -21,11 +21,12 @@ internal sealed class BuilderEntry(string name)
 
     public string? Runtime { get; set; }
 
-    /// <summary>The projects it has scripts for, as it last told.</summary>
-    public HashSet<string> Scripts { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>The projects it has scripts for, as it last told; null for none (most fields stay null until
+    /// needed: 10,000 idle builders should cost as little as possible).</summary>
+    public HashSet<string>? Scripts { get; set; }
 
-    /// <summary>Builds it said it started and has not reported yet.</summary>
-    public HashSet<string> Running { get; } = new(StringComparer.Ordinal);
+    /// <summary>Builds it said it started and has not reported yet; null for none.</summary>
+    public HashSet<string>? Running { get; set; }
 
     /// <summary>Set once the owed-builds cap has been logged.</summary>
     public bool WarnedFull { get; set; }

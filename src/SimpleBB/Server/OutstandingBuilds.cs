@@ -8,19 +8,25 @@ namespace SimpleBB.Server;
 /// </summary>
 internal sealed class OutstandingBuilds
 {
-    private readonly Dictionary<string, LinkedListNode<BuildMessage>> _byId = new(StringComparer.Ordinal);
-    private readonly LinkedList<BuildMessage> _order = new();
+    // Created on the first build: an idle builder owes nothing and should hold nothing.
+    private Dictionary<string, LinkedListNode<BuildMessage>>? _byId;
+    private LinkedList<BuildMessage>? _order;
 
-    public int Count => _byId.Count;
+    public int Count => _byId?.Count ?? 0;
 
     /// <summary>The ids, oldest first.</summary>
-    public string[] Ids => [.. _order.Select(build => build.Id)];
+    public string[] Ids => _order is null ? [] : [.. _order.Select(build => build.Id)];
 
-    public void Add(BuildMessage build) => _byId.Add(build.Id, _order.AddLast(build));
+    public void Add(BuildMessage build)
+    {
+        _order ??= new LinkedList<BuildMessage>();
+        _byId ??= new Dictionary<string, LinkedListNode<BuildMessage>>(StringComparer.Ordinal);
+        _byId.Add(build.Id, _order.AddLast(build));
+    }
 
     public bool TryGetValue(string id, out BuildMessage build)
     {
-        if (_byId.TryGetValue(id, out var node))
+        if (_byId is not null && _byId.TryGetValue(id, out var node))
         {
             build = node.Value;
             return true;
@@ -31,18 +37,18 @@ internal sealed class OutstandingBuilds
 
     public bool Remove(string id)
     {
-        if (!_byId.Remove(id, out var node))
+        if (_byId is null || !_byId.Remove(id, out var node))
         {
             return false;
         }
-        _order.Remove(node);
+        _order!.Remove(node);
         return true;
     }
 
     /// <summary>Forgets the oldest build and returns its id.</summary>
     public string RemoveOldest()
     {
-        var oldest = _order.First!.Value;
+        var oldest = _order!.First!.Value;
         Remove(oldest.Id);
         return oldest.Id;
     }

@@ -32,7 +32,7 @@ internal sealed class ServerSession
     /// <summary>How long a dropped peer has to read its error before the connection is cut regardless.</summary>
     private static readonly TimeSpan DropGrace = TimeSpan.FromSeconds(2);
 
-    private ILogger _log;
+    private readonly ILogger _log;
     private List<string>? _waitingFor;
     private bool _snapshotSent;
     private int _rejections;
@@ -117,10 +117,18 @@ internal sealed class ServerSession
             await Task.WhenAny(sending, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)).ConfigureAwait(false);
             await Connection.DisposeAsync().ConfigureAwait(false);
         }
-        finally
+        catch (Exception ex)
+        {
+            _log.Error(ex, "Unexpected failure closing {Peer}", Peer);
+        }
+        try
         {
             // Whatever happened above, the builder must not stay registered on a dead connection.
             _server.OnClosed(this, _dropReason ?? _sendFailure ?? reason ?? "closed");
+        }
+        catch (Exception ex)
+        {
+            _log.Error(ex, "Unexpected failure unregistering {Peer}", Peer);
         }
     }
 
@@ -290,7 +298,6 @@ internal sealed class ServerSession
 
         Role = hello.Role;
         Name = hello.Name;
-        _log = _log.ForContext("Builder", Name);
         Send(new Welcome
         {
             Server = _server.Options.Name,

@@ -208,11 +208,15 @@ public sealed class SimpleBbServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Runs one connection: TLS handshake if configured, then its session.</summary>
+    /// <summary>
+    /// Starts one connection: TLS handshake if configured, then its session, which runs on by itself (this method's
+    /// own state is gone once the session starts; <see cref="OnClosed"/> does the accounting when it ends).
+    /// </summary>
     private async Task ServeAsync(Socket socket, CancellationToken stopping)
     {
         await Task.Yield(); // off the accept loop, without a Task.Run closure and wrapper task per connection
         var address = socket.RemoteEndPoint?.ToString() ?? "unknown";
+        var started = false;
         try
         {
             LineConnection connection;
@@ -242,25 +246,23 @@ public sealed class SimpleBbServer : IAsyncDisposable
 
             var session = new ServerSession(this, connection, _log);
             _sessions[session] = 0;
-            try
-            {
-                await session.RunAsync(stopping).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                _log.Error(ex, "Unexpected failure serving {Peer}", session.Peer);
-            }
-            finally
-            {
-                _sessions.TryRemove(session, out _);
-            }
+            started = true;
+            _ = session.RunAsync(stopping);
         }
         finally
         {
-            if (Interlocked.Decrement(ref _open) == 0 && _stopping)
+            if (!started)
             {
-                _allClosed.TrySetResult();
+                ConnectionClosed();
             }
+        }
+    }
+
+    private void ConnectionClosed()
+    {
+        if (Interlocked.Decrement(ref _open) == 0 && _stopping)
+        {
+            _allClosed.TrySetResult();
         }
     }
 
@@ -287,7 +289,20 @@ public sealed class SimpleBbServer : IAsyncDisposable
     /// <summary>Called by a session when its connection has ended.</summary>
     internal void OnClosed(ServerSession session, string reason)
     {
+        _sessions.TryRemove(session, out _);
         _followers.TryRemove(session, out _);
+        try
+        {
+            Unregister(session, reason);
+        }
+        finally
+        {
+            ConnectionClosed();
+        }
+    }
+
+    private void Unregister(ServerSession session, string reason)
+    {
         if (session.Role != Roles.Builder || session.Name is null)
         {
             return;
