@@ -28,13 +28,20 @@ public sealed class LineConnection : IAsyncDisposable
     private const int ReadBufferBytes = 4096;
 
     private readonly Socket _socket;
-    private readonly Stream _stream;
+
+    /// <summary>TLS over the socket; null for plain TCP, which uses the socket directly.</summary>
+    private readonly Stream? _stream;
     private readonly int _maxLineBytes;
     private readonly int _maxPendingMessages;
-    private readonly object _sendGate = new();
+
+    /// <summary>The frames waiting to be sent; also the lock for the send state.</summary>
     private readonly Queue<ReadOnlyMemory<byte>> _outgoing = new();
-    private readonly TaskCompletionSource _sent = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private LineFramer _framer;
+
+    /// <summary>Created only when someone waits for sending to end (clients do; the server uses <see cref="SendObserver"/>).</summary>
+    private TaskCompletionSource? _sent;
+    private Exception? _sendError;
+    private int _sendEnded;
 
     /// <summary>Holds a partial line between reads; null (returned to the pool) whenever no partial line is waiting.</summary>
     private byte[]? _readBuffer;
@@ -46,16 +53,21 @@ public sealed class LineConnection : IAsyncDisposable
     /// <summary>True while a pump is writing; invariant: the queue is empty whenever this is false.</summary>
     private bool _pumping;
 
+    /// <summary>
+    /// A plain TCP connection. The socket is made non-blocking, so the pump writes with a plain system call and
+    /// falls back to an asynchronous send only when the peer's socket buffer is full.
+    /// </summary>
     public LineConnection(Socket socket, int maxLineBytes, int maxPendingMessages)
-        : this(socket, new NetworkStream(socket, ownsSocket: true), maxLineBytes, maxPendingMessages)
+        : this(socket, null, maxLineBytes, maxPendingMessages)
     {
+        socket.Blocking = false;
     }
 
     /// <param name="socket">The connected socket (closed by <see cref="Abort"/>).</param>
-    /// <param name="stream">What to read and write: the socket's own stream, or TLS over it.</param>
+    /// <param name="stream">TLS over the socket, or null to use the socket directly.</param>
     /// <param name="maxLineBytes">Longest line accepted from the peer.</param>
     /// <param name="maxPendingMessages">Frames that may wait to be sent before <see cref="TrySend(ReadOnlyMemory{byte})"/> fails.</param>
-    public LineConnection(Socket socket, Stream stream, int maxLineBytes, int maxPendingMessages)
+    public LineConnection(Socket socket, Stream? stream, int maxLineBytes, int maxPendingMessages)
     {
         _socket = socket;
         RemoteAddress = socket.RemoteEndPoint?.ToString() ?? "unknown";
@@ -65,6 +77,9 @@ public sealed class LineConnection : IAsyncDisposable
         _maxPendingMessages = maxPendingMessages;
         _framer = new LineFramer(maxLineBytes);
     }
+
+    /// <summary>Told once when sending has ended (completed and written out, or failed); set before the first send.</summary>
+    public ISendObserver? SendObserver { get; set; }
 
     /// <summary>The peer's address and port, for logs.</summary>
     public string RemoteAddress { get; }
@@ -125,7 +140,7 @@ public sealed class LineConnection : IAsyncDisposable
     /// <summary>Queues a frame (one encoded line) for sending. False when the queue is full (frames or bytes) or closed.</summary>
     public bool TrySend(ReadOnlyMemory<byte> frame)
     {
-        lock (_sendGate)
+        lock (_outgoing)
         {
             if (IsSendingCompleted || _outgoing.Count >= _maxPendingMessages || _queuedBytes + frame.Length > MaxPendingBytes)
             {
@@ -151,14 +166,14 @@ public sealed class LineConnection : IAsyncDisposable
     public void CompleteSending()
     {
         bool idle;
-        lock (_sendGate)
+        lock (_outgoing)
         {
             IsSendingCompleted = true;
             idle = !_pumping;
         }
         if (idle)
         {
-            _sent.TrySetResult();
+            SendingEnded(null);
         }
     }
 
@@ -179,8 +194,77 @@ public sealed class LineConnection : IAsyncDisposable
     /// Completes when sending is completed and everything queued is written; fails with the write error if the
     /// connection breaks. Cancelling stops the wait, not the writing (closing the connection stops that).
     /// </summary>
-    public Task RunSendLoopAsync(CancellationToken cancellationToken) =>
-        cancellationToken.CanBeCanceled ? _sent.Task.WaitAsync(cancellationToken) : _sent.Task;
+    public Task RunSendLoopAsync(CancellationToken cancellationToken)
+    {
+        var sent = Volatile.Read(ref _sent)
+            ?? Interlocked.CompareExchange(ref _sent, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), null)
+            ?? _sent!;
+        if (Volatile.Read(ref _sendEnded) != 0)
+        {
+            Complete(sent);
+        }
+        return cancellationToken.CanBeCanceled ? sent.Task.WaitAsync(cancellationToken) : sent.Task;
+    }
+
+    /// <summary>Sending has ended, for good: tells whoever waits or observes, once.</summary>
+    private void SendingEnded(Exception? error)
+    {
+        if (error is not null)
+        {
+            _sendError = error;
+        }
+        if (Interlocked.Exchange(ref _sendEnded, 1) != 0)
+        {
+            return;
+        }
+        if (Volatile.Read(ref _sent) is { } sent)
+        {
+            Complete(sent);
+        }
+        SendObserver?.SendEnded(error);
+    }
+
+    private void Complete(TaskCompletionSource sent)
+    {
+        if (_sendError is { } error)
+        {
+            sent.TrySetException(error);
+        }
+        else
+        {
+            sent.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// Writes one buffer. Plain TCP tries a non-blocking system call first (nearly always enough: the kernel takes the
+    /// whole frame), and waits asynchronously only for what the peer's full socket buffer did not take.
+    /// </summary>
+    private ValueTask WriteAsync(ReadOnlyMemory<byte> data)
+    {
+        if (_stream is not null)
+        {
+            return _stream.WriteAsync(data);
+        }
+        var sent = _socket.Send(data.Span, SocketFlags.None, out var error);
+        if (error == SocketError.Success && sent == data.Length)
+        {
+            return ValueTask.CompletedTask;
+        }
+        if (error is not (SocketError.Success or SocketError.WouldBlock))
+        {
+            throw new SocketException((int)error);
+        }
+        return SendRestAsync(data[Math.Max(sent, 0)..]);
+    }
+
+    private async ValueTask SendRestAsync(ReadOnlyMemory<byte> rest)
+    {
+        while (rest.Length > 0)
+        {
+            rest = rest[await _socket.SendAsync(rest, SocketFlags.None).ConfigureAwait(false)..];
+        }
+    }
 
     /// <summary>Writes whatever is queued, many frames per write, until the queue is empty; then it ends.</summary>
     private async Task PumpAsync()
@@ -193,7 +277,7 @@ public sealed class LineConnection : IAsyncDisposable
             {
                 var length = 0;
                 ReadOnlyMemory<byte> large = default;
-                lock (_sendGate)
+                lock (_outgoing)
                 {
                     if (_outgoing.Count == 0)
                     {
@@ -217,7 +301,7 @@ public sealed class LineConnection : IAsyncDisposable
                         }
                     }
                 }
-                var write = large.Length > 0 ? _stream.WriteAsync(large) : _stream.WriteAsync(buffer.AsMemory(0, length));
+                var write = WriteAsync(large.Length > 0 ? large : buffer.AsMemory(0, length));
                 if (write.IsCompletedSuccessfully && ++writes % WritesPerYield == 0)
                 {
                     await Task.Yield();
@@ -225,25 +309,25 @@ public sealed class LineConnection : IAsyncDisposable
                 await write.ConfigureAwait(false);
             }
             bool done;
-            lock (_sendGate)
+            lock (_outgoing)
             {
                 done = IsSendingCompleted && !_pumping;
             }
             if (done)
             {
-                _sent.TrySetResult();
+                SendingEnded(null);
             }
         }
         catch (Exception ex)
         {
-            lock (_sendGate)
+            lock (_outgoing)
             {
                 IsSendingCompleted = true; // the connection is broken: refuse further frames
                 _outgoing.Clear();
                 _queuedBytes = 0;
                 _pumping = false;
             }
-            _sent.TrySetException(ex);
+            SendingEnded(ex);
         }
         finally
         {
@@ -270,14 +354,14 @@ public sealed class LineConnection : IAsyncDisposable
             {
                 if (_readBuffer is null)
                 {
-                    await _stream.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+                    await ReceiveAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
                     _readBuffer = ArrayPool<byte>.Shared.Rent(ReadBufferBytes);
                 }
                 else if (_readEnd == _readBuffer.Length)
                 {
                     MakeRoom();
                 }
-                var read = await _stream.ReadAsync(_readBuffer.AsMemory(_readEnd), cancellationToken).ConfigureAwait(false);
+                var read = await ReceiveAsync(_readBuffer.AsMemory(_readEnd), cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
                     yield break;
@@ -314,6 +398,9 @@ public sealed class LineConnection : IAsyncDisposable
         }
     }
 
+    private ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
+        _stream?.ReadAsync(buffer, cancellationToken) ?? _socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
+
     /// <summary>The buffer is full: move the partial line to its start, or to a larger buffer if it fills it.</summary>
     private void MakeRoom()
     {
@@ -348,6 +435,9 @@ public sealed class LineConnection : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Abort(); // whatever was unsent is lost with the connection, by design
-        await _stream.DisposeAsync().ConfigureAwait(false);
+        if (_stream is not null)
+        {
+            await _stream.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }

@@ -11,7 +11,7 @@ namespace SimpleBB.Server;
 /// Everything a peer sends is checked here; a bad line is answered with an error and either tolerated or,
 /// for a protocol violation, ends this connection only.
 /// </summary>
-internal sealed class ServerSession
+internal sealed class ServerSession : ISendObserver
 {
     /// <summary>Rejections logged per connection before the rest are only counted, so a flood cannot flood the log.</summary>
     private const int LoggedRejections = 10;
@@ -43,6 +43,7 @@ internal sealed class ServerSession
     {
         _server = server;
         Connection = connection;
+        connection.SendObserver = this;
         Address = connection.RemoteAddress;
         _log = log;
         ConnectedAt = LastReceived = Environment.TickCount64;
@@ -71,7 +72,6 @@ internal sealed class ServerSession
     {
         // No per-connection CancellationTokenSource (memory per connection is what limits a server with 10,000
         // builders): the read loop ends when the peer closes, when the server stops, or when the socket is aborted.
-        var sending = SendAsync();
         string? reason = null;
         try
         {
@@ -114,7 +114,7 @@ internal sealed class ServerSession
                 _server.Registry.ForgetWaiter(_waitingFor);
             }
             Connection.CompleteSending();
-            await Task.WhenAny(sending, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)).ConfigureAwait(false);
+            await Connection.RunSendLoopAsync(CancellationToken.None).WaitAsync(DropGrace).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await Connection.DisposeAsync().ConfigureAwait(false);
         }
         catch (Exception ex)
@@ -132,21 +132,14 @@ internal sealed class ServerSession
         }
     }
 
-    private async Task SendAsync()
+    /// <summary>Sending has ended (closing, dropped, or the write failed): end the read loop too.</summary>
+    void ISendObserver.SendEnded(Exception? error)
     {
-        try
+        if (error is not null)
         {
-            await Connection.RunSendLoopAsync(CancellationToken.None).ConfigureAwait(false);
+            _sendFailure = error.InnerException?.Message ?? error.Message;
         }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
-        {
-            _sendFailure = ex.InnerException?.Message ?? ex.Message;
-        }
-        finally
-        {
-            // Sending has ended (closing, dropped, or the write failed): end the read loop too.
-            Connection.Abort();
-        }
+        Connection.Abort();
     }
 
     /// <summary>Queues a message; a peer whose queue is full is dropped rather than allowed to slow anyone.</summary>
@@ -167,7 +160,7 @@ internal sealed class ServerSession
         }
         _log.Warning("Dropping {Peer}: {Code}: {Reason}", Peer, code, reason);
         Connection.TrySend(new ErrorMessage { Code = code, Message = reason });
-        // The pump writes the error and then aborts the connection (see SendAsync); a peer that does not read
+        // The pump writes the error and then aborts the connection (see SendEnded); a peer that does not read
         // would keep the pump waiting, so the connection is cut after a grace period regardless.
         Connection.CompleteSending();
         _ = Task.Delay(DropGrace).ContinueWith(static (_, connection) => ((LineConnection)connection!).Abort(), Connection,
