@@ -341,8 +341,8 @@ public sealed class LineConnection : IAsyncDisposable
     /// <summary>
     /// Yields each complete line. A line is valid only until the next one is requested.
     /// Ends at end of stream (an unterminated last line is dropped); throws <see cref="LineTooLongException"/>.
-    /// An idle connection waits with a zero-byte read and holds no buffer: a buffer is rented from the pool when data
-    /// arrives and returned as soon as no partial line is left in it.
+    /// Built from <see cref="TryReadLine"/>, <see cref="WaitForDataAsync"/>, <see cref="ReceiveAsync(CancellationToken)"/>
+    /// and <see cref="Received"/>, which the server's sessions use directly to save the iterator's memory.
     /// </summary>
     public async IAsyncEnumerable<ReadOnlySequence<byte>> ReadLinesAsync(
         [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -352,43 +352,18 @@ public sealed class LineConnection : IAsyncDisposable
         {
             while (true)
             {
-                if (_readBuffer is null)
+                while (TryReadLine(out var line))
                 {
-                    await ReceiveAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
-                    _readBuffer = ArrayPool<byte>.Shared.Rent(ReadBufferBytes);
-                }
-                else if (_readEnd == _readBuffer.Length)
-                {
-                    MakeRoom();
-                }
-                var read = await ReceiveAsync(_readBuffer.AsMemory(_readEnd), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    yield break;
-                }
-                _readEnd += read;
-                while (true)
-                {
-                    var buffer = new ReadOnlySequence<byte>(_readBuffer, _readStart, _readEnd - _readStart);
-                    var status = _framer.TryReadLine(ref buffer, out var line);
-                    if (status == FrameStatus.TooLong)
-                    {
-                        throw new LineTooLongException(_framer.MaxLineBytes);
-                    }
-                    if (status == FrameStatus.NeedMore)
-                    {
-                        break;
-                    }
-                    _readStart = _readEnd - (int)buffer.Length;
                     yield return line;
                     if (++handled % LinesPerYield == 0)
                     {
                         await Task.Yield();
                     }
                 }
-                if (_readStart == _readEnd)
+                await WaitForDataAsync(cancellationToken).ConfigureAwait(false);
+                if (!Received(await ReceiveAsync(cancellationToken).ConfigureAwait(false)))
                 {
-                    ReturnReadBuffer();
+                    yield break;
                 }
             }
         }
@@ -396,6 +371,67 @@ public sealed class LineConnection : IAsyncDisposable
         {
             ReturnReadBuffer();
         }
+    }
+
+    /// <summary>
+    /// Takes the next complete line from what has been received, if there is one. The line is valid until the next
+    /// call. Throws <see cref="LineTooLongException"/> as soon as a line passes the limit, before it is complete.
+    /// </summary>
+    public bool TryReadLine(out ReadOnlySequence<byte> line)
+    {
+        if (_readBuffer is null)
+        {
+            line = default;
+            return false;
+        }
+        var buffer = new ReadOnlySequence<byte>(_readBuffer, _readStart, _readEnd - _readStart);
+        switch (_framer.TryReadLine(ref buffer, out line))
+        {
+            case FrameStatus.Line:
+                _readStart = _readEnd - (int)buffer.Length;
+                return true;
+            case FrameStatus.TooLong:
+                throw new LineTooLongException(_framer.MaxLineBytes);
+            default:
+                if (_readStart == _readEnd)
+                {
+                    ReturnReadBuffer(); // nothing partial left: an idle connection holds no buffer
+                }
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// Completes when the peer has sent something or closed. With no partial line waiting this is a zero-byte read,
+    /// which holds no buffer however long the connection stays idle.
+    /// </summary>
+    public ValueTask<int> WaitForDataAsync(CancellationToken cancellationToken) =>
+        _readBuffer is null ? ReceiveAsync(Memory<byte>.Empty, cancellationToken) : new ValueTask<int>(0);
+
+    /// <summary>Reads what has arrived after whatever partial line is waiting; pass the count to <see cref="Received"/>.</summary>
+    public ValueTask<int> ReceiveAsync(CancellationToken cancellationToken)
+    {
+        if (_readBuffer is null)
+        {
+            _readBuffer = ArrayPool<byte>.Shared.Rent(ReadBufferBytes);
+        }
+        else if (_readEnd == _readBuffer.Length)
+        {
+            MakeRoom();
+        }
+        return ReceiveAsync(_readBuffer.AsMemory(_readEnd), cancellationToken);
+    }
+
+    /// <summary>Accounts for <paramref name="count"/> bytes read; false at end of stream.</summary>
+    public bool Received(int count)
+    {
+        if (count == 0)
+        {
+            ReturnReadBuffer();
+            return false;
+        }
+        _readEnd += count;
+        return true;
     }
 
     private ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>

@@ -32,6 +32,9 @@ internal sealed class ServerSession : ISendObserver
     /// <summary>How long a dropped peer has to read its error before the connection is cut regardless.</summary>
     private static readonly TimeSpan DropGrace = TimeSpan.FromSeconds(2);
 
+    /// <summary>Lines handled back to back before the read loop yields its thread.</summary>
+    private const int LinesPerYield = 64;
+
     private readonly ILogger _log;
     private List<string>? _waitingFor;
     private bool _snapshotSent;
@@ -70,17 +73,33 @@ internal sealed class ServerSession : ISendObserver
 
     public async Task RunAsync(CancellationToken stopping)
     {
-        // No per-connection CancellationTokenSource (memory per connection is what limits a server with 10,000
-        // builders): the read loop ends when the peer closes, when the server stops, or when the socket is aborted.
+        // Memory per connection is what limits a server with 10,000 builders, so this loop reads directly (no
+        // iterator), and its reads take no cancellation token (no registration per connection): it ends when the peer
+        // closes or when the socket is aborted (by Drop, Shutdown, or a failed send).
         string? reason = null;
         try
         {
-            await foreach (var line in Connection.ReadLinesAsync(stopping).ConfigureAwait(false))
+            var handled = 0;
+            var open = true;
+            while (open)
             {
-                LastReceived = Environment.TickCount64;
-                if (!await HandleAsync(line, stopping).ConfigureAwait(false))
+                while (Connection.TryReadLine(out var line))
                 {
-                    break;
+                    LastReceived = Environment.TickCount64;
+                    if (!await HandleAsync(line, stopping).ConfigureAwait(false))
+                    {
+                        open = false;
+                        break;
+                    }
+                    if (++handled % LinesPerYield == 0)
+                    {
+                        await Task.Yield(); // a peer that keeps the buffer full must not keep this thread (FACTS: starvation)
+                    }
+                }
+                if (open)
+                {
+                    await Connection.WaitForDataAsync(CancellationToken.None).ConfigureAwait(false);
+                    open = Connection.Received(await Connection.ReceiveAsync(CancellationToken.None).ConfigureAwait(false));
                 }
             }
         }
@@ -105,10 +124,6 @@ internal sealed class ServerSession : ISendObserver
 
         try
         {
-            if (stopping.IsCancellationRequested && _dropReason is null)
-            {
-                Connection.TrySend(new Bye { Reason = "server shutting down" });
-            }
             if (_waitingFor is not null)
             {
                 _server.Registry.ForgetWaiter(_waitingFor);
@@ -160,8 +175,25 @@ internal sealed class ServerSession : ISendObserver
         }
         _log.Warning("Dropping {Peer}: {Code}: {Reason}", Peer, code, reason);
         Connection.TrySend(new ErrorMessage { Code = code, Message = reason });
-        // The pump writes the error and then aborts the connection (see SendEnded); a peer that does not read
-        // would keep the pump waiting, so the connection is cut after a grace period regardless.
+        CloseAfterSending();
+    }
+
+    /// <summary>The server is stopping: says bye and closes once that is written.</summary>
+    public void Shutdown()
+    {
+        if (Interlocked.CompareExchange(ref _dropReason, "server shutting down", null) is null)
+        {
+            Connection.TrySend(new Bye { Reason = "server shutting down" });
+            CloseAfterSending();
+        }
+    }
+
+    /// <summary>
+    /// The pump writes what is queued and then aborts the connection (see SendEnded), which ends the read loop; a
+    /// peer that does not read would keep the pump waiting, so the connection is cut after a grace period regardless.
+    /// </summary>
+    private void CloseAfterSending()
+    {
         Connection.CompleteSending();
         _ = Task.Delay(DropGrace).ContinueWith(static (_, connection) => ((LineConnection)connection!).Abort(), Connection,
             CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);

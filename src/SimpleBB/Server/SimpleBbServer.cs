@@ -165,6 +165,11 @@ public sealed class SimpleBbServer : IAsyncDisposable
         {
             listener.Dispose();
             _log.Information("Shutting down: closing {Count} connections", _sessions.Count);
+            _stopping = true;
+            foreach (var session in _sessions.Keys)
+            {
+                session.Shutdown();
+            }
             await AllClosedAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
             Recorder.Complete();
             await recording.ConfigureAwait(false);
@@ -248,6 +253,10 @@ public sealed class SimpleBbServer : IAsyncDisposable
             _sessions[session] = 0;
             started = true;
             _ = session.RunAsync(stopping);
+            if (_stopping)
+            {
+                session.Shutdown(); // accepted while the server began to stop, after it told the others
+            }
         }
         finally
         {
