@@ -183,15 +183,31 @@ public static class Benchmark
             var sizes = options.FanOutSizes;
             foreach (var size in sizes)
             {
+                long rssBefore = 0;
+                var countBefore = builders.Count;
+                if (size == sizes[^1])
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+                    rssBefore = server.RssBytes;
+                }
                 Progress($"fan-out to {size} simulated builders: connecting");
                 await ConnectAsync(server, builders, size, counter, cancellationToken).ConfigureAwait(false);
                 if (size == sizes[^1])
                 {
                     await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
-                    var perBuilder = (server.RssBytes - idleRss) / (double)size / 1024;
+                    var rss = server.RssBytes;
+                    // From idle: includes the memory the runtime takes once the server does any work at all (the
+                    // collector's working space), spread over the builders. Added: what one more builder costs.
+                    var perBuilder = (rss - idleRss) / (double)size / 1024;
+                    var perAdded = (rss - rssBefore) / (double)(size - countBefore) / 1024;
                     figures.Add(new Figure
                     {
-                        Name = $"server RSS per connected builder (N={size})", Unit = "KB", Median = perBuilder, P99 = perBuilder, N = 1, Target = 4,
+                        Name = $"server RSS per connected builder (N={size}, from idle)", Unit = "KB", Median = perBuilder, P99 = perBuilder, N = 1,
+                        Target = 4,
+                    });
+                    figures.Add(new Figure
+                    {
+                        Name = $"server RSS per added builder ({countBefore} to {size})", Unit = "KB", Median = perAdded, P99 = perAdded, N = 1,
                     });
                 }
                 Progress($"fan-out to {size} simulated builders: measuring");
