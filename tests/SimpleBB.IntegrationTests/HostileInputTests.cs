@@ -171,7 +171,9 @@ public sealed class HostileInputTests : IDisposable
         var pings = 0;
         while (pings < 6)
         {
-            if (await live.ReceiveAsync() is Ping)
+            var message = await live.ReceiveAsync();
+            Assert.True(message is not null, "the server closed the live builder's connection:\n" + server.Log);
+            if (message is Ping)
             {
                 pings++;
                 await live.SendAsync(Pong.Instance);
@@ -205,11 +207,16 @@ public sealed class HostileInputTests : IDisposable
         using var client = new Socket(SocketType.Stream, ProtocolType.Tcp);
         await client.ConnectAsync(System.Net.IPAddress.Loopback, ((System.Net.IPEndPoint)listener.LocalEndpoint).Port);
         using var accepted = await listener.AcceptSocketAsync();
-        await using var connection = new LineConnection(accepted, 1024, maxPendingMessages: 1000) { MaxPendingBytes = 100 };
+        var stalled = new StalledStream();
+        await using var connection = new LineConnection(accepted, stalled, 1024, maxPendingMessages: 1000) { MaxPendingBytes = 100 };
 
+        // The first frame goes to the (stalled) write; what follows stays queued.
+        Assert.True(connection.TrySend(new byte[10]));
+        await stalled.WriteStarted.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.True(connection.TrySend(new byte[60]));
-        Assert.False(connection.TrySend(new byte[60]));
+        Assert.False(connection.TrySend(new byte[60])); // two frames of a thousand allowed, but 120 bytes of 100
         Assert.True(connection.TrySend(new byte[40]));
+        Assert.False(connection.TrySend(new byte[1]));
     }
 
     private static ResultMessage Result(string id) => new()
