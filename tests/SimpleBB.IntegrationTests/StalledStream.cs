@@ -16,10 +16,7 @@ internal sealed class StalledStream : Stream
         return new ValueTask(Task.Delay(Timeout.Infinite, cancellationToken));
     }
 
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        new(Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(_ => 0, TaskScheduler.Default));
-
-    public override bool CanRead => true;
+    public override bool CanRead => false;
     public override bool CanSeek => false;
     public override bool CanWrite => true;
     public override long Length => throw new NotSupportedException();

@@ -15,8 +15,8 @@ namespace SimpleBB.Protocol;
 /// </summary>
 public sealed class LineConnection : IAsyncDisposable
 {
-    /// <summary>Lines handled back to back before the read loop yields its thread (see FACTS: starvation).</summary>
-    private const int LinesPerYield = 64;
+    /// <summary>Lines handled back to back before a read loop yields its thread (see FACTS: starvation); the server's sessions use it too.</summary>
+    public const int LinesPerYield = 64;
 
     /// <summary>Writes completed back to back before the pump yields its thread, for the same reason.</summary>
     private const int WritesPerYield = 16;
@@ -31,7 +31,6 @@ public sealed class LineConnection : IAsyncDisposable
 
     /// <summary>TLS over the socket; null for plain TCP, which uses the socket directly.</summary>
     private readonly Stream? _stream;
-    private readonly int _maxLineBytes;
     private readonly int _maxPendingMessages;
 
     /// <summary>The frames waiting to be sent; also the lock for the send state.</summary>
@@ -73,7 +72,6 @@ public sealed class LineConnection : IAsyncDisposable
         RemoteAddress = socket.RemoteEndPoint?.ToString() ?? "unknown";
         RemoteIp = (socket.RemoteEndPoint as IPEndPoint)?.Address;
         _stream = stream;
-        _maxLineBytes = maxLineBytes;
         _maxPendingMessages = maxPendingMessages;
         _framer = new LineFramer(maxLineBytes);
     }
@@ -449,7 +447,7 @@ public sealed class LineConnection : IAsyncDisposable
         else
         {
             // The framer refuses a line once more than the limit (plus "\r\n") is buffered, so this stays bounded.
-            var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(2L * buffer.Length, _maxLineBytes + 2L));
+            var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(2L * buffer.Length, _framer.MaxLineBytes + 2L));
             Buffer.BlockCopy(buffer, 0, larger, 0, pending);
             ArrayPool<byte>.Shared.Return(buffer);
             _readBuffer = larger;

@@ -32,9 +32,6 @@ internal sealed class ServerSession : ISendObserver
     /// <summary>How long a dropped peer has to read its error before the connection is cut regardless.</summary>
     private static readonly TimeSpan DropGrace = TimeSpan.FromSeconds(2);
 
-    /// <summary>Lines handled back to back before the read loop yields its thread.</summary>
-    private const int LinesPerYield = 64;
-
     private readonly ILogger _log;
     private List<string>? _waitingFor;
     private bool _snapshotSent;
@@ -91,7 +88,7 @@ internal sealed class ServerSession : ISendObserver
                         open = false;
                         break;
                     }
-                    if (++handled % LinesPerYield == 0)
+                    if (++handled % LineConnection.LinesPerYield == 0)
                     {
                         await Task.Yield(); // a peer that keeps the buffer full must not keep this thread (FACTS: starvation)
                     }
