@@ -321,6 +321,12 @@ public sealed class BuilderAgent
                 ServerAddress, id, error.Code, error.Message);
             return;
         }
+        if (error.Code == ErrorCodes.CannotRecord && error.Id is not null)
+        {
+            _log.Warning("Server {Server} cannot record results now; the result of build {BuildId} stays in the outbox and is sent again ({Reason})",
+                ServerAddress, Names.Printable(error.Id), Names.Printable(error.Message));
+            return;
+        }
         _log.Warning("Server {Server} reports: {Code}: {Reason}", ServerAddress, Names.Printable(error.Code), Names.Printable(error.Message));
     }
 

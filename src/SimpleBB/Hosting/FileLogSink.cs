@@ -9,9 +9,10 @@ namespace SimpleBB.Hosting;
 /// A Serilog sink for server.log. Unlike a rolling file sink, the current log always keeps the name it was given
 /// (so <c>tail -F server.log</c> works for months): past <c>maxBytes</c> it becomes <c>server.log.1</c>, the older
 /// parts shift up and the oldest beyond <c>keep</c> is deleted. Each event is flushed to the file at once, except
-/// inside <see cref="BeginBatch"/>, where the caller flushes many events with one <see cref="Flush"/>; that is how
-/// results are made durable in batches before they are acknowledged. A write that fails is remembered and
-/// reported by <see cref="Flush"/>, because Serilog itself swallows sink exceptions.
+/// inside <see cref="BeginBatch"/>, where the caller flushes many events with one <see cref="Flush"/> (the server writes
+/// a batch of result lines that way). A write that fails is remembered and reported by <see cref="Flush"/>, because
+/// Serilog itself swallows sink exceptions; the file is then reopened and a torn last line cut off, so a full disk
+/// leaves whole lines only and logging resumes by itself when space returns.
 /// </summary>
 public sealed class FileLogSink : ILogEventSink, IDisposable
 {
@@ -82,18 +83,73 @@ public sealed class FileLogSink : ILogEventSink, IDisposable
         {
             var failure = _failure;
             _failure = null;
-            if (failure is not null)
-            {
-                throw new IOException($"cannot write {_path}: {failure.Message}", failure);
-            }
             try
             {
+                if (failure is not null)
+                {
+                    throw new IOException($"cannot write {_path}: {failure.Message}", failure);
+                }
                 FlushLocked(toDisk);
             }
-            catch (Exception ex) when (ex is UnauthorizedAccessException or ObjectDisposedException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException)
             {
-                throw new IOException($"cannot write {_path}: {ex.Message}", ex);
+                Reopen();
+                throw ex as IOException ?? new IOException($"cannot write {_path}: {ex.Message}", ex);
             }
+        }
+    }
+
+    /// <summary>
+    /// The length of the current file once everything written so far is in it: a result line written after this call
+    /// is found at or after this offset (or, after a rotation, in the previous part). -1 when the file cannot be written.
+    /// </summary>
+    public long Position
+    {
+        get
+        {
+            lock (_gate)
+            {
+                try
+                {
+                    _writer.Flush();
+                    return _file.Length;
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException)
+                {
+                    _failure = ex;
+                    return -1;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// After a failed write: drops what is buffered (it would otherwise be written again, glued to a torn line) and
+    /// opens the file anew, cutting off a torn last line. If even that fails, the next write fails and tries again.
+    /// </summary>
+    private void Reopen()
+    {
+        try
+        {
+            _file.Dispose(); // first, so that disposing the writer cannot write its buffer
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+        }
+        try
+        {
+            _writer.Dispose();
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or UnauthorizedAccessException)
+        {
+        }
+        try
+        {
+            (_file, _writer) = Open(_path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _failure = ex; // the disposed writer stays; every write fails until a later flush reopens
         }
     }
 
@@ -141,6 +197,7 @@ public sealed class FileLogSink : ILogEventSink, IDisposable
 
     private static (FileStream, StreamWriter) Open(string path)
     {
+        CutTornTail(path);
         var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete,
             bufferSize: 1, FileOptions.None);
         var writer = new StreamWriter(file, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 64 * 1024)
@@ -148,6 +205,30 @@ public sealed class FileLogSink : ILogEventSink, IDisposable
             AutoFlush = false,
         };
         return (file, writer);
+    }
+
+    /// <summary>A last line without its newline was cut short by a crash or a full disk: remove it.</summary>
+    private static void CutTornTail(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return;
+        }
+        using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+        var length = file.Length;
+        var tail = new byte[(int)Math.Min(length, 64 * 1024)];
+        if (tail.Length == 0)
+        {
+            return;
+        }
+        file.Position = length - tail.Length;
+        file.ReadExactly(tail);
+        if (tail[^1] == (byte)'\n')
+        {
+            return;
+        }
+        var newline = tail.AsSpan().LastIndexOf((byte)'\n');
+        file.SetLength(newline < 0 ? length - tail.Length : length - tail.Length + newline + 1);
     }
 
     public void Dispose()

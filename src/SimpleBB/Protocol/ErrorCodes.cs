@@ -26,4 +26,5 @@ public static class ErrorCodes
     public const string Unavailable = "unavailable";
     public const string Replaced = "replaced";
     public const string Unauthorized = "unauthorized";
+    public const string CannotRecord = "cannot-record";
 }

@@ -18,6 +18,10 @@ public sealed record ResultStatus
     public string? ScriptSha256 { get; init; }
     public required DateTimeOffset Finished { get; init; }
 
+    /// <summary>The builder's address when it reported the result (absent in entries from older versions).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Address { get; init; }
+
     /// <summary>The output tail (history only; status leaves it out).</summary>
     public string? Output { get; init; }
 }

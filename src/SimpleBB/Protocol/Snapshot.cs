@@ -9,5 +9,9 @@ public sealed record Snapshot : Message
     public required BuilderStatus[] Builders { get; init; }
     public required ResultStatus[] Results { get; init; }
 
+    /// <summary>Why the server cannot record results now (results wait in the builders' outboxes); absent while it can.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? RecordingPaused { get; init; }
+
     public override void WriteTo(Utf8JsonWriter writer) => JsonSerializer.Serialize(writer, this, ProtocolJsonContext.Default.Snapshot);
 }

@@ -12,14 +12,14 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
 {
     private readonly object _gate = new();
     private readonly Dictionary<string, BuilderEntry> _builders = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ServerSession> _waiters = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IPeer> _waiters = new(StringComparer.Ordinal);
     private readonly SharedStrings _shared = new();
     private int _connected;
 
     public int ConnectedBuilders => Volatile.Read(ref _connected);
 
     /// <summary>Makes <paramref name="session"/> the connection of its builder name; returns the one it replaces.</summary>
-    public ServerSession? Register(string name, ServerSession session, Hello hello)
+    public IPeer? Register(string name, IPeer session, Hello hello)
     {
         lock (_gate)
         {
@@ -51,7 +51,7 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
     }
 
     /// <summary>Detaches a closed connection; returns the builds its builder still owes (for the log).</summary>
-    public string[] Unregister(string name, ServerSession session)
+    public string[] Unregister(string name, IPeer session)
     {
         lock (_gate)
         {
@@ -74,13 +74,13 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
     /// Assigns an id and enqueues the build on every connected builder. Returns the id and how many got it; with a
     /// <paramref name="waiter"/>, also their names, and results for the build will be forwarded to the waiter.
     /// </summary>
-    public (string Id, int Builders, int WithScript, string[]? Names) Dispatch(string project, string revision, ServerSession? waiter = null)
+    public (string Id, int Builders, int WithScript, string[]? Names) Dispatch(string project, string revision, IPeer? waiter = null)
     {
         var build = new BuildMessage { Id = ids.Next(), Project = project, Revision = revision };
         ReadOnlyMemory<byte> frame = MessageCodec.Encode(build);
         var sent = 0;
         var withScript = 0;
-        List<ServerSession>? slow = null;
+        List<IPeer>? slow = null;
         var names = waiter is null ? null : new List<string>();
         lock (_gate)
         {
@@ -95,7 +95,7 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
                 {
                     continue;
                 }
-                if (!session.Connection.TrySend(frame))
+                if (!session.TrySend(frame))
                 {
                     (slow ??= []).Add(session);
                     continue;
@@ -174,7 +174,7 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
     }
 
     /// <summary>The suggester waiting for this build's results, if any.</summary>
-    public ServerSession? WaiterFor(string id)
+    public IPeer? WaiterFor(string id)
     {
         lock (_gate)
         {
@@ -213,7 +213,7 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
         }
     }
 
-    /// <summary>The result of a build is in server.log: the builder no longer owes it.</summary>
+    /// <summary>The result of a build is recorded: the builder no longer owes it.</summary>
     public void Complete(string builder, string id)
     {
         lock (_gate)

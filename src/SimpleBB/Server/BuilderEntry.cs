@@ -10,7 +10,7 @@ internal sealed class BuilderEntry(string name)
 {
     public string Name { get; } = name;
 
-    public ServerSession? Session { get; set; }
+    public IPeer? Session { get; set; }
 
     /// <summary>Where it connected from and when (for status).</summary>
     public string Address { get; set; } = "";

@@ -1,60 +1,62 @@
-using System.Threading.Channels;
 using Serilog;
+using SimpleBB.Protocol;
 
 namespace SimpleBB.Server;
 
 /// <summary>
-/// Writes each result's output tail to logs/&lt;project&gt;/&lt;build-id&gt;-&lt;builder&gt;.log beside server.log, so the
-/// log line can point at it. The history file already holds the output durably, so these files are written in the
-/// background after the result is acknowledged and never slow recording down; the newest files per project are kept.
+/// Each result's output tail as logs/&lt;project&gt;/&lt;build-id&gt;-&lt;builder&gt;.log beside server.log, so the log line can
+/// point at it. Derived from the journal entry like the log line: written after the entry is durable, written again
+/// after a crash if it may be missing (overwriting gives the same file), and the newest files per project are kept.
 /// </summary>
-internal sealed class OutputFiles
+internal sealed class OutputFiles(string root, ILogger log)
 {
     private const int KeepPerProject = 200;
 
-    private readonly Channel<(string Path, string Output)> _queue =
-        Channel.CreateBounded<(string, string)>(new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
-
-    private readonly string _root;
-    private readonly ILogger _log;
     private readonly Dictionary<string, int> _writesPerProject = new(StringComparer.Ordinal);
-
-    public OutputFiles(string root, ILogger log)
-    {
-        _root = root;
-        _log = log;
-    }
 
     /// <summary>The file's path relative to the folder of server.log, as the log line names it.</summary>
     public static string RelativePath(string project, string id, string builder) => Path.Combine("logs", project, $"{id}-{builder}.log");
 
-    public void Enqueue(string project, string id, string builder, string output) =>
-        _queue.Writer.TryWrite((Path.Combine(_root, RelativePath(project, id, builder)), output));
-
-    public void Complete() => _queue.Writer.TryComplete();
-
-    public async Task RunAsync()
+    /// <summary>Writes the files of the entries that have output; throws <see cref="IOException"/> when one cannot be written.</summary>
+    public void Write(IReadOnlyList<ResultStatus> entries)
     {
-        await foreach (var (path, output) in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
+        foreach (var entry in entries)
         {
+            if (string.IsNullOrEmpty(entry.Output))
+            {
+                continue;
+            }
+            var path = Path.Combine(root, RelativePath(entry.Project, entry.Id, entry.Builder));
+            var folder = Path.GetDirectoryName(path)!;
             try
             {
-                var folder = Path.GetDirectoryName(path)!;
                 Directory.CreateDirectory(folder);
-                await File.WriteAllTextAsync(path, output).ConfigureAwait(false);
-                var count = _writesPerProject[folder] = _writesPerProject.GetValueOrDefault(folder) + 1;
-                if (count % 50 == 0)
-                {
-                    foreach (var old in new DirectoryInfo(folder).GetFiles("*.log").OrderByDescending(f => f.LastWriteTimeUtc).Skip(KeepPerProject))
-                    {
-                        old.Delete();
-                    }
-                }
+                File.WriteAllText(path, entry.Output);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            catch (UnauthorizedAccessException ex)
             {
-                _log.Warning("Cannot write build output {File}: {Reason} (the output is in the history file)", path, ex.Message);
+                throw new IOException($"cannot write {path}: {ex.Message}", ex);
             }
+            var count = _writesPerProject[folder] = _writesPerProject.GetValueOrDefault(folder) + 1;
+            if (count % 50 == 0)
+            {
+                Prune(folder);
+            }
+        }
+    }
+
+    private void Prune(string folder)
+    {
+        try
+        {
+            foreach (var old in new DirectoryInfo(folder).GetFiles("*.log").OrderByDescending(f => f.LastWriteTimeUtc).Skip(KeepPerProject))
+            {
+                old.Delete();
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            log.Warning("Cannot remove old build output in {Folder}: {Reason}", folder, ex.Message);
         }
     }
 }

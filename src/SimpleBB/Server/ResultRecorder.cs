@@ -1,149 +1,337 @@
 using System.Threading.Channels;
 using Serilog;
-using SimpleBB.Hosting;
 using SimpleBB.Protocol;
 
 namespace SimpleBB.Server;
 
 /// <summary>
-/// The only writer of results. Sessions hand results over; one loop takes whatever is queued, decides each
-/// (duplicate, unknown, or new), writes the new ones to server.log, flushes them to disk once for the whole batch,
-/// and only then acknowledges them. Being single-threaded, it needs no lock for the set of results already recorded,
-/// and a result resent after a lost ack or a server restart is acknowledged again but logged only once.
+/// The only writer of results. Sessions hand results over; one loop takes whatever is queued, decides each (duplicate,
+/// unknown, or new), appends the new ones to the <see cref="ResultJournal"/> with one sync for the whole batch, and only
+/// then acknowledges them. Everything else is derived from the journal entries afterwards: the server.log lines, the
+/// output files, status, the events and the answers to waiting suggesters.
+/// <para>
+/// A failure to write anything on this path is a state, not a death: recording pauses (one error line), results are
+/// answered with <c>cannot-record</c> instead of an ack (builders keep them in their outboxes and send them again),
+/// suggestions are refused, and the loop retries with a growing delay until the disk takes writes again. Being
+/// single-threaded, it needs no lock for the set of results already recorded.
+/// </para>
 /// </summary>
 internal sealed class ResultRecorder
 {
     private const int MaxBatch = 1024;
 
-    private readonly Channel<(ServerSession Session, ResultMessage Result)> _queue =
-        Channel.CreateBounded<(ServerSession, ResultMessage)>(new BoundedChannelOptions(8192) { SingleReader = true });
+    private readonly Channel<(IPeer Peer, ResultMessage Result)> _queue =
+        Channel.CreateBounded<(IPeer, ResultMessage)>(new BoundedChannelOptions(8192) { SingleReader = true });
 
     private readonly ILogger _log;
-    private readonly FileLogSink _sink;
+    private readonly ResultJournal _journal;
+    private readonly IResultLog _resultLog;
+    private readonly OutputFiles? _outputs;
     private readonly BuildRegistry _registry;
+    private readonly LatestResults _latest;
+    private readonly EventHub _events;
     private readonly RecentSet _recorded;
-    private readonly SimpleBbServer _server;
+    private readonly RecorderOptions _options;
 
-    public ResultRecorder(ILogger log, FileLogSink sink, BuildRegistry registry, int remember, SimpleBbServer server)
+    /// <summary>Journal entries whose server.log line or output file may be missing; bounded by one batch (none are added while paused).</summary>
+    private readonly List<ResultStatus> _pending = [];
+
+    /// <summary>Where in server.log the pending entries' lines would be (-1: anywhere).</summary>
+    private long _pendingFrom = -1;
+
+    private volatile string? _paused;
+    private long _pausedAt;
+    private long _nextRetry;
+    private TimeSpan _retryDelay;
+
+    public ResultRecorder(ILogger log, ResultJournal journal, IResultLog resultLog, OutputFiles? outputs, BuildRegistry registry,
+        LatestResults latest, EventHub events, RecorderOptions options)
     {
         _log = log;
-        _sink = sink;
+        _journal = journal;
+        _resultLog = resultLog;
+        _outputs = outputs;
         _registry = registry;
-        _recorded = new RecentSet(remember);
-        _server = server;
+        _latest = latest;
+        _events = events;
+        _options = options;
+        _recorded = new RecentSet(options.Remember);
+    }
+
+    /// <summary>Why results cannot be recorded now ("disk full (...)"), or null while recording works.</summary>
+    public string? PausedReason => _paused;
+
+    /// <summary>
+    /// Reads the journal: results already recorded (so a resend is acknowledged, not recorded twice) and the latest
+    /// results for status. Throws <see cref="IOException"/> or <see cref="UnauthorizedAccessException"/> when it cannot be read.
+    /// </summary>
+    public void Open()
+    {
+        var scan = _journal.Open(entry =>
+        {
+            _recorded.Add(Key(entry.Id, entry.Builder));
+            _latest.Add(entry with { Output = null });
+        });
+        if (scan.Entries > 0)
+        {
+            _log.Information("Found {Count} results already recorded in {Journal}", scan.Entries, _journal.FilePath);
+        }
+        if (scan.TruncatedBytes > 0)
+        {
+            _log.Warning("Cut a torn last line ({Bytes} bytes, never acknowledged) from {Journal}", scan.TruncatedBytes, _journal.FilePath);
+        }
+        if (scan.Unparseable > 0)
+        {
+            _log.Warning("Skipped {Count} unreadable lines in {Journal}", scan.Unparseable, _journal.FilePath);
+        }
+        _pending.AddRange(scan.Underived);
+        _pendingFrom = -1;
     }
 
     /// <summary>Hands a result over; waits while the queue is full, which slows only the sending peer.</summary>
-    public ValueTask EnqueueAsync(ServerSession session, ResultMessage result, CancellationToken cancellationToken) =>
-        _queue.Writer.WriteAsync((session, result), cancellationToken);
+    public ValueTask EnqueueAsync(IPeer peer, ResultMessage result, CancellationToken cancellationToken) =>
+        _queue.Writer.WriteAsync((peer, result), cancellationToken);
 
     /// <summary>No more results will come; <see cref="RunAsync"/> ends when the queue is empty.</summary>
     public void Complete() => _queue.Writer.TryComplete();
 
     public async Task RunAsync()
     {
-        await Task.Run(LoadRecorded).ConfigureAwait(false);
-        var batch = new List<(ServerSession Session, ResultMessage Result)>(MaxBatch);
+        if (_pending.Count > 0)
+        {
+            var count = _pending.Count;
+            try
+            {
+                DerivePending();
+                _journal.MarkDerived();
+                _log.Information("Checked the log lines and output files of the last {Count} result(s) recorded before the restart", count);
+            }
+            catch (IOException ex)
+            {
+                Pause(ex);
+            }
+        }
+
+        var batch = new List<(IPeer Peer, ResultMessage Result)>(MaxBatch);
         var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (_paused is null ? await reader.WaitToReadAsync().ConfigureAwait(false) : await WaitWhilePausedAsync(reader).ConfigureAwait(false))
         {
             batch.Clear();
             while (batch.Count < MaxBatch && reader.TryRead(out var item))
             {
                 batch.Add(item);
             }
-            Record(batch);
+            if (batch.Count > 0)
+            {
+                Record(batch);
+            }
         }
     }
 
-    private void Record(List<(ServerSession Session, ResultMessage Result)> batch)
+    /// <summary>Waits for results or for the next retry, whichever comes first; false once no more results will come.</summary>
+    private async ValueTask<bool> WaitWhilePausedAsync(ChannelReader<(IPeer, ResultMessage)> reader)
     {
-        var written = new List<(ServerSession Session, ResultMessage Result)>(batch.Count);
-        var acks = new List<(ServerSession Session, string Id)>(batch.Count);
-        var keys = new HashSet<string>(StringComparer.Ordinal);
-        using (FileLogSink.BeginBatch())
+        var due = _nextRetry - Environment.TickCount64;
+        if (due > 0)
         {
-            foreach (var (session, result) in batch)
+            using var timer = new CancellationTokenSource(TimeSpan.FromMilliseconds(due));
+            try
             {
-                var builder = session.Name!;
-                var key = Key(result.Id, builder);
-                if (_recorded.Contains(key) || !keys.Add(key))
-                {
-                    acks.Add((session, result.Id));
+                return await reader.WaitToReadAsync(timer.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+        TryResume();
+        return true;
+    }
+
+    private void Record(List<(IPeer Peer, ResultMessage Result)> batch)
+    {
+        var fresh = new List<(IPeer Peer, ResultMessage Result, ResultStatus Entry)>(batch.Count);
+        var repeats = new List<(IPeer Peer, string Id, string Key)>();
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (peer, result) in batch)
+        {
+            var builder = peer.Name!;
+            var key = Key(result.Id, builder);
+            if (_recorded.Contains(key) || !keys.Add(key))
+            {
+                repeats.Add((peer, result.Id, key));
+                continue;
+            }
+            if (_paused is { } reason)
+            {
+                Refuse(peer, result.Id, reason);
+                continue;
+            }
+            switch (_registry.Check(builder, result))
+            {
+                case ResultCheck.Unknown:
+                    peer.Reject(ErrorCodes.UnknownBuild, $"build {result.Id} was not sent to builder {builder}", close: false, id: result.Id);
                     continue;
-                }
-                switch (_registry.Check(builder, result))
+                case ResultCheck.Mismatch:
+                    peer.Reject(ErrorCodes.BadMessage, $"build {result.Id} was for another project or revision", close: false, id: result.Id);
+                    continue;
+            }
+            fresh.Add((peer, result, Entry(result, builder, peer.Address)));
+        }
+
+        var entries = fresh.ConvertAll(f => f.Entry);
+        if (entries.Count > 0)
+        {
+            try
+            {
+                _journal.Append(entries);
+            }
+            catch (IOException ex)
+            {
+                Pause(ex);
+                foreach (var (peer, result, _) in fresh)
                 {
-                    case ResultCheck.Unknown:
-                        session.Reject(ErrorCodes.UnknownBuild, $"build {result.Id} was not sent to builder {builder}", close: false, id: result.Id);
-                        continue;
-                    case ResultCheck.Mismatch:
-                        session.Reject(ErrorCodes.BadMessage, $"build {result.Id} was for another project or revision", close: false, id: result.Id);
-                        continue;
+                    Refuse(peer, result.Id, _paused!);
                 }
-                var hasOutput = result.Output.Length > 0 && _server.Outputs is not null;
-                _log.Information(hasOutput ? ResultLogLine.TemplateWithOutput : ResultLogLine.Template, result.Outcome,
-                    result.Project, result.Revision, builder, result.Uname.Sysname, result.Uname.Release, result.Uname.Machine,
-                    result.Runtime, result.DurationMs, result.Id, session.Address, OutputFiles.RelativePath(result.Project, result.Id, builder));
-                _server.History?.Append(Status(result, builder, withOutput: true));
-                written.Add((session, result));
-                acks.Add((session, result.Id));
+                fresh.Clear();
+                entries.Clear();
             }
         }
 
-        try
+        foreach (var (peer, _, entry) in fresh)
         {
-            _sink.Flush(toDisk: true);
-            _server.History?.Flush();
+            _recorded.Add(Key(entry.Id, entry.Builder));
+            _registry.Complete(entry.Builder, entry.Id);
+            peer.Send(new Ack { Id = entry.Id });
         }
-        catch (IOException ex)
+        foreach (var (peer, id, key) in repeats)
         {
-            // Nothing in this batch is acknowledged, so every builder keeps its results and sends them again.
-            Console.Error.WriteLine($"simplebb-server: ERROR results not recorded: {ex.Message}");
-            _log.Error(ex, "Results not recorded ({Count}); their builders will send them again", written.Count);
-            foreach (var (session, _) in batch)
+            // Acknowledged only when it is in the journal: a repeat of a result that just failed to be written is not.
+            if (_recorded.Contains(key))
             {
-                session.Drop(ErrorCodes.Unavailable, "the server cannot write its log; send the result again later");
+                peer.Send(new Ack { Id = id });
             }
+            else
+            {
+                Refuse(peer, id, _paused ?? "the first copy was not recorded");
+            }
+        }
+        if (entries.Count == 0)
+        {
             return;
         }
 
-        foreach (var (session, result) in written)
+        foreach (var (_, result, entry) in fresh)
         {
-            _recorded.Add(Key(result.Id, session.Name!));
-            _registry.Complete(session.Name!, result.Id);
-            _registry.WaiterFor(result.Id)?.Send(result with { Builder = session.Name });
-            if (result.Output.Length > 0)
-            {
-                _server.Outputs?.Enqueue(result.Project, result.Id, session.Name!, result.Output);
-            }
-            Publish(Status(result, session.Name!, withOutput: false));
+            _registry.WaiterFor(entry.Id)?.Send(result with { Builder = entry.Builder });
+            Publish(entry);
         }
-        foreach (var (session, id) in acks)
+        Derive(entries);
+    }
+
+    /// <summary>The result is not recorded and not acknowledged: the builder keeps it and sends it again later.</summary>
+    private static void Refuse(IPeer peer, string id, string reason) =>
+        peer.Send(new ErrorMessage { Code = ErrorCodes.CannotRecord, Message = $"the server cannot record results: {reason}; keep the result and send it again later", Id = id });
+
+    /// <summary>Writes what is derived from durable entries: their server.log lines and output files, then the marker.</summary>
+    private void Derive(List<ResultStatus> entries)
+    {
+        var from = _resultLog.Position;
+        try
         {
-            session.Send(new Ack { Id = id });
+            _resultLog.Write(entries);
+            _outputs?.Write(entries);
+            _journal.MarkDerived();
+        }
+        catch (IOException ex)
+        {
+            _pending.AddRange(entries);
+            _pendingFrom = from;
+            Pause(ex);
         }
     }
 
-    /// <summary>Updates status, warns when a revision is machine-specific, and tells status followers.</summary>
-    private void Publish(ResultStatus status)
+    /// <summary>Writes the log lines not already in server.log, and the output files, of the pending entries.</summary>
+    private void DerivePending()
     {
-        var before = _server.Latest.MachineSpecific(status.Project, status.Revision);
-        _server.Latest.Add(status);
-        var after = _server.Latest.MachineSpecific(status.Project, status.Revision);
+        if (_pending.Count == 0)
+        {
+            return;
+        }
+        var missing = _resultLog.Missing(_pending, _pendingFrom);
+        if (missing.Count > 0)
+        {
+            _resultLog.Write(missing);
+        }
+        _outputs?.Write(_pending);
+        _pending.Clear();
+    }
+
+    private void Pause(IOException ex)
+    {
+        var reason = Describe(ex);
+        var now = Environment.TickCount64;
+        if (_paused is null)
+        {
+            _paused = reason;
+            _pausedAt = now;
+            _retryDelay = _options.RetryMin;
+            _log.Error("Cannot record results: {Reason}. Results are not acknowledged (builders keep them and send them again) and suggestions are refused until recording resumes; retrying by itself",
+                reason);
+            if (_options.AlertOnStderr)
+            {
+                Console.Error.WriteLine($"simplebb-server: ERROR cannot record results: {reason}");
+            }
+            _events.Publish(new EventMessage { Kind = "recording", Time = DateTimeOffset.Now, Detail = "paused: " + reason });
+        }
+        else
+        {
+            _paused = reason;
+            _retryDelay = TimeSpan.FromTicks(Math.Min(_retryDelay.Ticks * 2, _options.RetryMax.Ticks));
+        }
+        _nextRetry = now + (long)_retryDelay.TotalMilliseconds;
+    }
+
+    private void TryResume()
+    {
+        try
+        {
+            DerivePending();
+            _journal.Repair();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Pause(ex as IOException ?? new IOException(ex.Message, ex));
+            return;
+        }
+        var seconds = (Environment.TickCount64 - _pausedAt) / 1000.0;
+        _paused = null;
+        _log.Information("Recording resumed after {Seconds:0.#} s; builders send the results they kept", seconds);
+        _events.Publish(new EventMessage { Kind = "recording", Time = DateTimeOffset.Now, Detail = "resumed" });
+    }
+
+    private static string Describe(IOException ex) =>
+        ex.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase) || ex.HResult == 28 ? $"disk full ({ex.Message})" : ex.Message;
+
+    /// <summary>Updates status, warns when a revision is machine-specific, and tells status followers.</summary>
+    private void Publish(ResultStatus entry)
+    {
+        var status = entry with { Output = null };
+        var before = _latest.MachineSpecific(status.Project, status.Revision);
+        _latest.Add(status);
+        var after = _latest.MachineSpecific(status.Project, status.Revision);
         if (after is not null && after != before)
         {
             _log.Warning("MACHINE-SPECIFIC {Project}/{Revision}: passes on some builders and fails on others; differs in {Difference}",
                 status.Project, status.Revision, after);
         }
-        _server.Publish(new EventMessage
+        _events.Publish(new EventMessage
         {
             Kind = "result", Time = status.Finished, Builder = status.Builder, Id = status.Id, Project = status.Project,
             Revision = status.Revision, Detail = after is null ? status.Outcome : $"{status.Outcome} (machine-specific: {after})",
         });
     }
 
-    private static ResultStatus Status(ResultMessage result, string builder, bool withOutput) => new()
+    private static ResultStatus Entry(ResultMessage result, string builder, string address) => new()
     {
         Id = result.Id,
         Project = result.Project,
@@ -156,59 +344,9 @@ internal sealed class ResultRecorder
         Runtime = result.Runtime,
         ScriptSha256 = result.ScriptSha256,
         Finished = DateTimeOffset.Now,
-        Output = withOutput ? result.Output : null,
+        Address = address,
+        Output = result.Output,
     };
-
-    /// <summary>Reads the results already in server.log and its rotated parts, oldest first.</summary>
-    private void LoadRecorded()
-    {
-        var path = _sink.FilePath;
-        var files = Directory.Exists(Path.GetDirectoryName(path))
-            ? Directory.GetFiles(Path.GetDirectoryName(path)!, Path.GetFileName(path) + ".*")
-                .Where(f => int.TryParse(Path.GetExtension(f).TrimStart('.'), out _))
-                .OrderByDescending(f => int.Parse(Path.GetExtension(f).TrimStart('.'), System.Globalization.CultureInfo.InvariantCulture))
-                .Append(path)
-            : [path];
-        var count = 0;
-        foreach (var file in files)
-        {
-            try
-            {
-                using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                using var reader = new StreamReader(stream);
-                while (reader.ReadLine() is { } line)
-                {
-                    if (ResultLogLine.TryParse(line, out var builder, out var id))
-                    {
-                        _recorded.Add(Key(id, builder));
-                        count++;
-                    }
-                }
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                _log.Warning("Cannot read {File} to find results already recorded: {Reason}", file, ex.Message);
-            }
-        }
-        if (count > 0)
-        {
-            _log.Information("Found {Count} results already recorded in {LogFile}", count, path);
-        }
-        if (_server.History is { } history)
-        {
-            try
-            {
-                foreach (var entry in history.Load())
-                {
-                    _server.Latest.Add(entry with { Output = null });
-                }
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                _log.Warning("Cannot read the history {File}: {Reason}", history.FilePath, ex.Message);
-            }
-        }
-    }
 
     private static string Key(string id, string builder) => string.Concat(id, "\0", builder);
 }

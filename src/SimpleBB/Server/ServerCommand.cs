@@ -97,50 +97,67 @@ public static class ServerCommand
                 HeartbeatInterval = TimeSpan.FromSeconds(parse.GetValue(heartbeat)),
             };
             var path = parse.GetValue(logFile)!;
+            var folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
+            var quietly = parse.GetValue(quiet);
             options = options with
             {
-                HistoryFile = parse.GetValue(historyFile) is { Length: > 0 } history
-                    ? history
-                    : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", "history.jsonl"),
-                OutputFolder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".",
+                HistoryFile = parse.GetValue(historyFile) is { Length: > 0 } history ? history : Path.Combine(folder, "history.jsonl"),
+                OutputFolder = folder,
+                Recording = options.Recording with { AlertOnStderr = quietly },
             };
+            FolderLock folderLock;
             FileLogSink sink;
             try
             {
-                sink = new FileLogSink(path, LogSetup.FileFormatter(), parse.GetValue(logMaxMb) * 1024L * 1024, parse.GetValue(logKeep));
+                folderLock = FolderLock.Acquire(folder); // before the log is opened: a second server must not write to it
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 await Console.Error.WriteLineAsync($"simplebb-server: cannot open log file {path}: {ex.Message}");
                 return ExitCodes.Failure;
             }
-            using (sink)
-            using (var log = LogSetup.ForServer(sink, console: !parse.GetValue(quiet)))
+            using (folderLock)
             {
-                SimpleBbServer server;
                 try
                 {
-                    server = new SimpleBbServer(options, log, sink);
-                    server.Start();
-                    if (secret is not null)
+                    sink = new FileLogSink(path, LogSetup.FileFormatter(), parse.GetValue(logMaxMb) * 1024L * 1024, parse.GetValue(logKeep));
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    await Console.Error.WriteLineAsync($"simplebb-server: cannot open log file {path}: {ex.Message}");
+                    return ExitCodes.Failure;
+                }
+                using (sink)
+                using (var log = LogSetup.ForServer(sink, console: !quietly))
+                {
+                    SimpleBbServer server;
+                    try
                     {
-                        log.Information("Authentication on: clients must present the token from {TokenSource}", tokenSource);
+                        server = new SimpleBbServer(options, log, sink);
+                        server.Start();
+                        if (secret is not null)
+                        {
+                            log.Information("Authentication on: clients must present the token from {TokenSource}", tokenSource);
+                        }
+                        sink.Flush(toDisk: true); // a full disk or unwritable file is found now, not at the first result
                     }
-                    sink.Flush(toDisk: true); // a full disk or unwritable file is found now, not at the first result
+                    catch (SocketException ex)
+                    {
+                        log.Error("Cannot listen on {Address} port {Port}: {Reason}", options.Listen, options.Port, ex.Message);
+                        if (quietly)
+                        {
+                            await Console.Error.WriteLineAsync($"simplebb-server: cannot listen on {options.Listen} port {options.Port}: {ex.Message}");
+                        }
+                        return ExitCodes.Failure;
+                    }
+                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                    {
+                        await Console.Error.WriteLineAsync($"simplebb-server: cannot write log file {sink.FilePath} or read and write the journal {options.HistoryFile}: {ex.Message}");
+                        return ExitCodes.Failure;
+                    }
+                    await server.RunAsync(cancellationToken);
+                    return ExitCodes.Ok;
                 }
-                catch (SocketException ex)
-                {
-                    log.Error("Cannot listen on {Address} port {Port}: {Reason}", options.Listen, options.Port, ex.Message);
-                    await Console.Error.WriteLineAsync($"simplebb-server: cannot listen on {options.Listen} port {options.Port}: {ex.Message}");
-                    return ExitCodes.Failure;
-                }
-                catch (IOException ex)
-                {
-                    await Console.Error.WriteLineAsync($"simplebb-server: cannot write log file {sink.FilePath} or history {options.HistoryFile}: {ex.Message}");
-                    return ExitCodes.Failure;
-                }
-                await server.RunAsync(cancellationToken);
-                return ExitCodes.Ok;
             }
         });
         return root;

@@ -38,10 +38,10 @@ public sealed record ServerOptions
     /// <summary>When set, every connection is TLS with this certificate.</summary>
     public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; init; }
 
-    /// <summary>JSON-lines file of every result with its output tail; null keeps none.</summary>
+    /// <summary>The result journal: every result with its output tail, one JSON line each; null: history.jsonl beside server.log.</summary>
     public string? HistoryFile { get; init; }
 
-    /// <summary>Folder (normally the one holding server.log) under which logs/&lt;project&gt;/&lt;id&gt;-&lt;builder&gt;.log files are written; null writes none.</summary>
+    /// <summary>Folder under which logs/&lt;project&gt;/&lt;id&gt;-&lt;builder&gt;.log files are written; null: the folder of server.log.</summary>
     public string? OutputFolder { get; init; }
 
     /// <summary>The history file becomes &lt;name&gt;.1 at this size.</summary>
@@ -50,6 +50,6 @@ public sealed record ServerOptions
     /// <summary>Latest results (per project, revision and builder) kept for status.</summary>
     public int MaxLatestResults { get; init; } = 10_000;
 
-    /// <summary>Results remembered (by build id and builder) so a resent one is not logged twice.</summary>
-    public int MaxRememberedResults { get; init; } = 1_000_000;
+    /// <summary>How results are remembered and how recording retries after a failure to write.</summary>
+    internal RecorderOptions Recording { get; init; } = new();
 }

@@ -11,7 +11,7 @@ namespace SimpleBB.Server;
 /// Everything a peer sends is checked here; a bad line is answered with an error and either tolerated or,
 /// for a protocol violation, ends this connection only.
 /// </summary>
-internal sealed class ServerSession : ISendObserver
+internal sealed class ServerSession : ISendObserver, IPeer
 {
     /// <summary>Rejections logged per connection before the rest are only counted, so a flood cannot flood the log.</summary>
     private const int LoggedRejections = 10;
@@ -28,7 +28,7 @@ internal sealed class ServerSession : ISendObserver
     /// <summary>Builds one suggest connection may wait for (each costs a table entry until it closes).</summary>
     private const int MaxWaits = 10_000;
 
-    private readonly SimpleBbServer _server;
+    private readonly SessionContext _context;
     /// <summary>How long a dropped peer has to read its error before the connection is cut regardless.</summary>
     private static readonly TimeSpan DropGrace = TimeSpan.FromSeconds(2);
 
@@ -39,9 +39,9 @@ internal sealed class ServerSession : ISendObserver
     private string? _dropReason;
     private string? _sendFailure;
 
-    public ServerSession(SimpleBbServer server, LineConnection connection, ILogger log)
+    public ServerSession(SessionContext context, LineConnection connection, ILogger log)
     {
-        _server = server;
+        _context = context;
         Connection = connection;
         connection.SendObserver = this;
         Address = connection.RemoteAddress;
@@ -123,7 +123,7 @@ internal sealed class ServerSession : ISendObserver
         {
             if (_waitingFor is not null)
             {
-                _server.Registry.ForgetWaiter(_waitingFor);
+                _context.Registry.ForgetWaiter(_waitingFor);
             }
             Connection.CompleteSending();
             await Connection.RunSendLoopAsync(CancellationToken.None).WaitAsync(DropGrace).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -136,7 +136,7 @@ internal sealed class ServerSession : ISendObserver
         try
         {
             // Whatever happened above, the builder must not stay registered on a dead connection.
-            _server.OnClosed(this, _dropReason ?? _sendFailure ?? reason ?? "closed");
+            _context.Closed(this, _dropReason ?? _sendFailure ?? reason ?? "closed");
         }
         catch (Exception ex)
         {
@@ -153,6 +153,8 @@ internal sealed class ServerSession : ISendObserver
         }
         Connection.Abort();
     }
+
+    public bool TrySend(ReadOnlyMemory<byte> frame) => Connection.TrySend(frame);
 
     /// <summary>Queues a message; a peer whose queue is full is dropped rather than allowed to slow anyone.</summary>
     public void Send(Message message)
@@ -240,15 +242,15 @@ internal sealed class ServerSession : ISendObserver
                     error.Id is null ? "" : $" [build {Names.Printable(error.Id)}]");
                 if (Role == Roles.Builder && error.Id is not null)
                 {
-                    _server.Registry.Complete(Name!, error.Id); // the builder refused that build: it will not report it
+                    _context.Registry.Complete(Name!, error.Id); // the builder refused that build: it will not report it
                 }
                 return new(true);
             case SuggestMessage suggest when Role == Roles.Suggest:
                 return new(OnSuggest(suggest));
             case StartedMessage started when Role == Roles.Builder:
-                if (_server.Registry.MarkStarted(Name!, started.Id) is { } build)
+                if (_context.Registry.MarkStarted(Name!, started.Id) is { } build)
                 {
-                    _server.Publish(new EventMessage
+                    _context.Events.Publish(new EventMessage
                     {
                         Kind = "started", Time = DateTimeOffset.Now, Builder = Name, Id = build.Id, Project = build.Project, Revision = build.Revision,
                     });
@@ -259,16 +261,19 @@ internal sealed class ServerSession : ISendObserver
                 {
                     return new(Reject(ErrorCodes.BadMessage, badScripts, close: false));
                 }
-                _server.Registry.SetScripts(Name!, scripts.Scripts.Select(s => s.Name));
+                _context.Registry.SetScripts(Name!, scripts.Scripts.Select(s => s.Name));
                 return new(true);
             case StatusRequest when Role == Roles.Status && _snapshotSent:
                 return new(Reject(ErrorCodes.NotAllowed, "one status request per connection", close: false));
             case StatusRequest request when Role == Roles.Status:
                 _snapshotSent = true;
-                Send(new Snapshot { Builders = _server.Registry.Snapshot(), Results = _server.Latest.All() });
+                Send(new Snapshot
+                {
+                    Builders = _context.Registry.Snapshot(), Results = _context.Latest.All(), RecordingPaused = _context.Recorder.PausedReason,
+                });
                 if (request.Follow)
                 {
-                    _server.Follow(this);
+                    _context.Events.Follow(this);
                 }
                 return new(true);
             case ResultMessage result when Role == Roles.Builder:
@@ -302,16 +307,16 @@ internal sealed class ServerSession : ISendObserver
             return Reject(ErrorCodes.BadMessage, badVersion, close: true);
         }
 
-        if (_server.TokenCheck is { } tokens)
+        if (_context.Tokens is { } tokens)
         {
-            var delay = _server.Throttle.DelayFor(Connection.RemoteIp);
+            var delay = _context.Throttle.DelayFor(Connection.RemoteIp);
             if (delay > TimeSpan.Zero)
             {
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             }
             if (!tokens.Matches(hello.Token))
             {
-                _server.Throttle.RecordFailure(Connection.RemoteIp);
+                _context.Throttle.RecordFailure(Connection.RemoteIp);
                 return Reject(ErrorCodes.Unauthorized, hello.Token is null
                     ? "this server requires a token: copy ~/.simplebb/token from the server, or set SIMPLEBB_TOKEN"
                     : "wrong token", close: true);
@@ -322,17 +327,17 @@ internal sealed class ServerSession : ISendObserver
         Name = hello.Name;
         Send(new Welcome
         {
-            Server = _server.Options.Name,
+            Server = _context.Options.Name,
             Version = ProductInfo.Version,
             Protocol = ProtocolLimits.Version,
-            HeartbeatSeconds = (int)Math.Ceiling(_server.Options.HeartbeatInterval.TotalSeconds),
+            HeartbeatSeconds = (int)Math.Ceiling(_context.Options.HeartbeatInterval.TotalSeconds),
         });
         if (Role == Roles.Builder)
         {
-            var replaced = _server.Registry.Register(Name, this, hello);
+            var replaced = _context.Registry.Register(Name, this, hello);
             _log.Information("Builder {Builder} connected from {Address} (SimpleBB {Version}, {Scripts} script(s))", Name, Address, hello.Version,
                 hello.Scripts?.Length ?? 0);
-            _server.Publish(new EventMessage { Kind = "connected", Time = DateTimeOffset.Now, Builder = Name, Address = Address });
+            _context.Events.Publish(new EventMessage { Kind = "connected", Time = DateTimeOffset.Now, Builder = Name, Address = Address });
             replaced?.Drop(ErrorCodes.Replaced, $"builder {Name} connected again from {Address}");
         }
         return true;
@@ -348,11 +353,16 @@ internal sealed class ServerSession : ISendObserver
         {
             return Reject(ErrorCodes.BadRevision, badRevision, close: false);
         }
+        if (_context.Recorder.PausedReason is { } paused)
+        {
+            // Builders would build it, but their results could not be recorded: say so rather than send it.
+            return Reject(ErrorCodes.CannotRecord, $"the server cannot record results: {paused}; no build was sent", close: false);
+        }
         if (suggest.Wait && (_waitingFor ??= []).Count >= MaxWaits)
         {
             return Reject(ErrorCodes.Unavailable, $"at most {MaxWaits} waiting suggestions per connection", close: false);
         }
-        var (id, builders, withScript, names) = _server.Registry.Dispatch(suggest.Project, suggest.Revision, suggest.Wait ? this : null);
+        var (id, builders, withScript, names) = _context.Registry.Dispatch(suggest.Project, suggest.Revision, suggest.Wait ? this : null);
         _waitingFor?.Add(id);
         _log.Information("Build {Project}/{Revision} suggested by {Client} ({Address}), sent to {Builders} builder(s) [build {BuildId}]",
             suggest.Project, suggest.Revision, Name, Address, builders, id);
@@ -360,7 +370,7 @@ internal sealed class ServerSession : ISendObserver
         {
             Id = id, Project = suggest.Project, Revision = suggest.Revision, Builders = builders, WithScript = withScript, BuilderNames = names,
         });
-        _server.Publish(new EventMessage
+        _context.Events.Publish(new EventMessage
         {
             Kind = "suggested", Time = DateTimeOffset.Now, Id = id, Project = suggest.Project, Revision = suggest.Revision,
             Detail = $"sent to {builders} builder(s), {withScript} with a script",
@@ -429,7 +439,7 @@ internal sealed class ServerSession : ISendObserver
         {
             return Reject(ErrorCodes.BadMessage, $"output is longer than {MaxOutputChars} characters", close: false, id: result.Id);
         }
-        await _server.Recorder.EnqueueAsync(this, result, cancellationToken).ConfigureAwait(false);
+        await _context.Recorder.EnqueueAsync(this, result, cancellationToken).ConfigureAwait(false);
         return true;
     }
 }

@@ -10,8 +10,10 @@ using SimpleBB.Protocol;
 namespace SimpleBB.Server;
 
 /// <summary>
-/// The server: accepts connections, runs one <see cref="ServerSession"/> per peer, checks heartbeats and hello
-/// deadlines, and records results through the <see cref="ResultRecorder"/>. It knows nothing about projects.
+/// The server: accepts connections and runs one <see cref="ServerSession"/> per peer. The parts it wires together stand
+/// alone: the <see cref="BuildRegistry"/> (who is connected, who owes what), the <see cref="ResultRecorder"/> over the
+/// <see cref="ResultJournal"/>, the <see cref="EventHub"/> for status followers and the <see cref="HeartbeatMonitor"/>.
+/// It knows nothing about projects.
 /// </summary>
 public sealed class SimpleBbServer : IAsyncDisposable
 {
@@ -20,26 +22,28 @@ public sealed class SimpleBbServer : IAsyncDisposable
 
     /// <summary>Completed when the server is stopping and the last connection has closed.</summary>
     private readonly TaskCompletionSource _allClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SessionContext _context;
+    private readonly EventHub _events = new();
+    private readonly ResultJournal _journal;
     private volatile bool _stopping;
-    private readonly ConcurrentDictionary<ServerSession, byte> _followers = new();
-    private readonly ReadOnlyMemory<byte> _pingFrame = MessageCodec.Encode(Ping.Instance);
     private Socket? _listener;
     private int _open;
 
     /// <param name="options">Limits and addresses.</param>
     /// <param name="log">The logger that writes to <paramref name="resultLog"/> (and usually the console).</param>
-    /// <param name="resultLog">server.log; results are flushed to it before they are acknowledged.</param>
+    /// <param name="resultLog">server.log; the journal (history.jsonl) and the output files go in the same folder unless the options say otherwise.</param>
     public SimpleBbServer(ServerOptions options, ILogger log, FileLogSink resultLog)
     {
         Options = options;
         _log = log;
-        var ids = new BuildIds(DateTimeOffset.UtcNow);
-        Registry = new BuildRegistry(log, ids, options.MaxOutstandingPerBuilder, options.MaxConnections);
-        Latest = new LatestResults(options.MaxLatestResults);
-        History = options.HistoryFile is { } history ? new HistoryFile(history, options.HistoryMaxBytes) : null;
-        Outputs = options.OutputFolder is { } outputs ? new OutputFiles(outputs, log) : null;
-        Recorder = new ResultRecorder(log, resultLog, Registry, options.MaxRememberedResults, this);
-        TokenCheck = options.Token is null ? null : new TokenCheck(options.Token);
+        var folder = Path.GetDirectoryName(resultLog.FilePath) ?? ".";
+        Registry = new BuildRegistry(log, new BuildIds(DateTimeOffset.UtcNow), options.MaxOutstandingPerBuilder, options.MaxConnections);
+        var latest = new LatestResults(options.MaxLatestResults);
+        _journal = new ResultJournal(options.HistoryFile ?? Path.Combine(folder, "history.jsonl"), options.HistoryMaxBytes);
+        Recorder = new ResultRecorder(log, _journal, new ServerLogResults(log, resultLog), new OutputFiles(options.OutputFolder ?? folder, log),
+            Registry, latest, _events, options.Recording);
+        _context = new SessionContext(options, Registry, Recorder, _events, latest, options.Token is null ? null : new TokenCheck(options.Token),
+            new AuthThrottle(), OnClosed);
     }
 
     public ServerOptions Options { get; }
@@ -48,47 +52,11 @@ public sealed class SimpleBbServer : IAsyncDisposable
 
     internal ResultRecorder Recorder { get; }
 
-    /// <summary>The latest result per project, revision and builder (status).</summary>
-    internal LatestResults Latest { get; }
-
-    /// <summary>Every result as JSON lines, or null when no history file is kept.</summary>
-    internal HistoryFile? History { get; }
-
-    /// <summary>Per-build output files, or null when none are written.</summary>
-    internal OutputFiles? Outputs { get; }
-
-    /// <summary>Sends every event from now on to this status connection.</summary>
-    internal void Follow(ServerSession session) => _followers[session] = 0;
-
-    /// <summary>Tells every following status client; one that cannot keep up is dropped.</summary>
-    internal void Publish(EventMessage message)
-    {
-        if (_followers.IsEmpty)
-        {
-            return;
-        }
-        ReadOnlyMemory<byte> frame = MessageCodec.Encode(message);
-        foreach (var follower in _followers.Keys)
-        {
-            if (!follower.Connection.TrySend(frame))
-            {
-                _followers.TryRemove(follower, out _);
-                follower.Drop(ErrorCodes.SlowConsumer, "outgoing queue full: the status client is not reading");
-            }
-        }
-    }
-
-    /// <summary>Null when authentication is off.</summary>
-    internal TokenCheck? TokenCheck { get; }
-
-    internal AuthThrottle Throttle { get; } = new();
-
     /// <summary>Where the server listens, once started (the real port when 0 was asked for).</summary>
     public IPEndPoint LocalEndPoint => (IPEndPoint)(_listener?.LocalEndPoint ?? throw new InvalidOperationException("not started"));
 
     public int ConnectedBuilders => Registry.ConnectedBuilders;
 
-    /// <summary>Suggests a build without a client connection (benchmarks and tests); returns the id and builder count.</summary>
     /// <summary>Drops a builder's connection as if its machine went away (tests).</summary>
     internal Task DisconnectBuilderForTestAsync(string name)
     {
@@ -99,15 +67,20 @@ public sealed class SimpleBbServer : IAsyncDisposable
         return Task.CompletedTask;
     }
 
+    /// <summary>Suggests a build without a client connection (benchmarks and tests); returns the id and builder count.</summary>
     internal (string Id, int Builders) DispatchForTest(string project, string revision)
     {
         var (id, builders, _, _) = Registry.Dispatch(project, revision);
         return (id, builders);
     }
 
-    /// <summary>Binds and listens. Throws <see cref="SocketException"/> if the address cannot be used.</summary>
+    /// <summary>
+    /// Reads the result journal, then binds and listens. Throws <see cref="SocketException"/> if the address cannot be
+    /// used, <see cref="IOException"/> or <see cref="UnauthorizedAccessException"/> if the journal cannot be read.
+    /// </summary>
     public void Start()
     {
+        Recorder.Open();
         var address = IPAddress.Parse(Options.Listen);
         var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
@@ -155,8 +128,7 @@ public sealed class SimpleBbServer : IAsyncDisposable
     {
         var listener = _listener ?? throw new InvalidOperationException("Start() first");
         var recording = Recorder.RunAsync();
-        var writingOutputs = Outputs?.RunAsync() ?? Task.CompletedTask;
-        var sweeping = SweepAsync(stopping);
+        var sweeping = new HeartbeatMonitor(() => _sessions.Keys, Options.HeartbeatInterval, Options.HelloTimeout).RunAsync(stopping);
         try
         {
             await AcceptAsync(listener, stopping).ConfigureAwait(false);
@@ -173,10 +145,8 @@ public sealed class SimpleBbServer : IAsyncDisposable
             await AllClosedAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
             Recorder.Complete();
             await recording.ConfigureAwait(false);
-            Outputs?.Complete();
-            await writingOutputs.ConfigureAwait(false);
             await sweeping.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            History?.Dispose();
+            _journal.Dispose();
             _log.Information("Server stopped");
         }
     }
@@ -249,7 +219,7 @@ public sealed class SimpleBbServer : IAsyncDisposable
                 connection = new LineConnection(socket, Options.MaxLineBytes, Options.MaxPendingMessages);
             }
 
-            var session = new ServerSession(this, connection, _log);
+            var session = new ServerSession(_context, connection, _log);
             _sessions[session] = 0;
             started = true;
             _ = session.RunAsync(stopping);
@@ -296,10 +266,10 @@ public sealed class SimpleBbServer : IAsyncDisposable
     }
 
     /// <summary>Called by a session when its connection has ended.</summary>
-    internal void OnClosed(ServerSession session, string reason)
+    private void OnClosed(ServerSession session, string reason)
     {
         _sessions.TryRemove(session, out _);
-        _followers.TryRemove(session, out _);
+        _events.Unfollow(session);
         try
         {
             Unregister(session, reason);
@@ -316,7 +286,7 @@ public sealed class SimpleBbServer : IAsyncDisposable
         {
             return;
         }
-        Publish(new EventMessage { Kind = "disconnected", Time = DateTimeOffset.Now, Builder = session.Name, Address = session.Address, Detail = reason });
+        _events.Publish(new EventMessage { Kind = "disconnected", Time = DateTimeOffset.Now, Builder = session.Name, Address = session.Address, Detail = reason });
         var owed = Registry.Unregister(session.Name, session);
         foreach (var id in owed)
         {
@@ -330,42 +300,6 @@ public sealed class SimpleBbServer : IAsyncDisposable
         else
         {
             _log.Warning("Builder {Builder} ({Address}) disconnected ({Reason})", session.Name, session.Address, reason);
-        }
-    }
-
-    /// <summary>Once per tick: closes connections past their hello deadline or silent too long, and sends pings.</summary>
-    private async Task SweepAsync(CancellationToken stopping)
-    {
-        var interval = (long)Options.HeartbeatInterval.TotalMilliseconds;
-        var helloTimeout = (long)Options.HelloTimeout.TotalMilliseconds;
-        var tick = TimeSpan.FromMilliseconds(Math.Clamp(Math.Min(interval, helloTimeout) / 4, 20, 1000));
-        using var timer = new PeriodicTimer(tick);
-        while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
-        {
-            var now = Environment.TickCount64;
-            foreach (var session in _sessions.Keys)
-            {
-                if (session.Role is null)
-                {
-                    if (now - session.ConnectedAt > helloTimeout)
-                    {
-                        session.Drop(ErrorCodes.HelloTimeout, $"no hello within {Options.HelloTimeout.TotalSeconds:0.###} s");
-                    }
-                    continue;
-                }
-                if (now - session.LastReceived > 3 * interval)
-                {
-                    session.Drop(ErrorCodes.HeartbeatTimeout, $"nothing received for {3 * interval / 1000.0:0.###} s");
-                }
-                else if (now - session.LastPing >= interval && now - session.LastReceived >= interval)
-                {
-                    session.LastPing = now;
-                    if (!session.Connection.TrySend(_pingFrame))
-                    {
-                        session.Drop(ErrorCodes.SlowConsumer, "outgoing queue full: the peer is not reading");
-                    }
-                }
-            }
         }
     }
 

@@ -10,6 +10,11 @@ public static class StatusFormatter
     public static string Table(Snapshot snapshot)
     {
         var text = new StringBuilder();
+        if (snapshot.RecordingPaused is { } paused)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"RECORDING PAUSED: {paused}; results wait in the builders' outboxes and suggestions are refused");
+            text.AppendLine();
+        }
         text.AppendLine(CultureInfo.InvariantCulture, $"BUILDERS ({snapshot.Builders.Length} connected)");
         Append(text, ["NAME", "ADDRESS", "SYSTEM", "RUNTIME", "SCRIPTS", "RUNNING", "CONNECTED SINCE"],
             snapshot.Builders.Select(b => new[]
@@ -47,6 +52,7 @@ public static class StatusFormatter
             "suggested" => $"{time} suggested   {build.Trim()}{id}: {e.Detail}",
             "started" => $"{time} started     {build.Trim()} on {e.Builder}{id}",
             "result" => $"{time} {e.Detail}{build} on {e.Builder}{id}",
+            "recording" => $"{time} recording   {e.Detail}",
             _ => $"{time} {e.Kind}{build}{id}",
         };
     }

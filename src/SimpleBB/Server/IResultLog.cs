@@ -1,0 +1,23 @@
+using SimpleBB.Protocol;
+
+namespace SimpleBB.Server;
+
+/// <summary>
+/// Where result lines are derived to (server.log). The recorder writes through this, so it can be tested with a log
+/// that fails on demand, and so that finding a line already written after a crash is this interface's job, not a
+/// parser's over the whole log.
+/// </summary>
+internal interface IResultLog
+{
+    /// <summary>Where the next line will be written; -1 when that cannot be known (the file cannot be written).</summary>
+    long Position { get; }
+
+    /// <summary>Writes one line per entry and syncs them to disk; throws <see cref="IOException"/> when they may not all be there.</summary>
+    void Write(IReadOnlyList<ResultStatus> entries);
+
+    /// <summary>
+    /// The entries whose exact line is not in the log at or after <paramref name="from"/> (a <see cref="Position"/>
+    /// taken before they were written), or anywhere in the current file and the previous part when it is -1.
+    /// </summary>
+    IReadOnlyList<ResultStatus> Missing(IReadOnlyList<ResultStatus> entries, long from);
+}

@@ -1,0 +1,264 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using SimpleBB.Protocol;
+
+namespace SimpleBB.Server;
+
+/// <summary>
+/// The record of truth for results (history.jsonl beside server.log): one JSON line per result, appended and synced
+/// before the result is acknowledged. Everything else about a result (its server.log line, its output file, status and
+/// the events) is derived from its entry, and a <c>{"derived":true}</c> marker line says "everything above has been
+/// derived", so after a crash only the entries after the last marker need checking.
+/// <para>
+/// A failed append or sync cuts the file back to its last good length, so the file always holds whole lines; a torn
+/// last line left by a crash is cut off when the journal is opened. At its size cap (checked only right after a marker,
+/// so a part never ends with underived entries) the file becomes &lt;name&gt;.1 and one older part is kept.
+/// </para>
+/// </summary>
+internal sealed class ResultJournal : IDisposable
+{
+    /// <summary>First line of every journal file; a file without it is a history file from an older version.</summary>
+    private static readonly byte[] Header = "{\"journal\":\"simplebb-results\",\"version\":1}\n"u8.ToArray();
+
+    private static readonly byte[] Marker = "{\"derived\":true}\n"u8.ToArray();
+
+    private readonly string _path;
+    private readonly long _maxBytes;
+    private readonly Func<string, IRecordFile> _open;
+    private ArrayBufferWriter<byte> _buffer = new(64 * 1024);
+    private IRecordFile? _file;
+
+    /// <summary>Written before the next line: the header of a new file, or the marker that closes an older version's file.</summary>
+    private byte[]? _prefix;
+
+    /// <summary>Length of the file when its last write succeeded: a failed write is cut back to this.</summary>
+    private long _goodLength;
+
+    /// <param name="path">The journal file.</param>
+    /// <param name="maxBytes">Size at which the file becomes &lt;path&gt;.1.</param>
+    /// <param name="open">Opens a file (tests pass one that fails on demand).</param>
+    public ResultJournal(string path, long maxBytes, Func<string, IRecordFile>? open = null)
+    {
+        _path = Path.GetFullPath(path);
+        _maxBytes = maxBytes;
+        _open = open ?? (p => new DiskFile(p));
+    }
+
+    public string FilePath => _path;
+
+    /// <summary>
+    /// Opens the journal: reads the older part and then the current one, passing every entry to <paramref name="onEntry"/>
+    /// oldest first; cuts off a torn last line. Throws <see cref="IOException"/> or <see cref="UnauthorizedAccessException"/>.
+    /// </summary>
+    public JournalScan Open(Action<ResultStatus> onEntry)
+    {
+        var entries = 0;
+        var unparseable = 0;
+        var older = _path + ".1";
+        if (File.Exists(older))
+        {
+            using var part = _open(older);
+            Read(part, onEntry, ref entries, ref unparseable);
+        }
+
+        _file?.Dispose();
+        Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+        _file = _open(_path);
+        var truncated = CutTornTail(_file);
+        var underived = new List<ResultStatus>();
+        var legacy = Read(_file, onEntry, ref entries, ref unparseable, underived);
+        _goodLength = _file.Length;
+        if (_goodLength == 0)
+        {
+            _prefix = Header;
+        }
+        else if (legacy)
+        {
+            // An older version wrote server.log before this file, so everything in it was derived already.
+            underived.Clear();
+            _prefix = Marker;
+        }
+        return new JournalScan { Underived = underived, Entries = entries, Unparseable = unparseable, TruncatedBytes = truncated };
+    }
+
+    /// <summary>
+    /// Appends the entries and syncs them. Throws <see cref="IOException"/> when they are not all durable; the file is
+    /// then cut back to what it held before (or will be by <see cref="Repair"/>), so a resent result is written whole.
+    /// </summary>
+    public void Append(IReadOnlyList<ResultStatus> entries)
+    {
+        _buffer.ResetWrittenCount();
+        using (var json = new Utf8JsonWriter(_buffer))
+        {
+            foreach (var entry in entries)
+            {
+                JsonSerializer.Serialize(json, entry, ProtocolJsonContext.Default.ResultStatus);
+                json.Flush();
+                json.Reset();
+                _buffer.Write("\n"u8);
+            }
+        }
+        Write(_buffer.WrittenSpan);
+        if (_buffer.Capacity > 1024 * 1024)
+        {
+            _buffer = new ArrayBufferWriter<byte>(64 * 1024); // one huge batch must not pin its buffer
+        }
+    }
+
+    /// <summary>Records that every entry so far has its server.log line and output file; rotates a full file.</summary>
+    public void MarkDerived()
+    {
+        Write(Marker, sync: false); // losing it to a power cut costs only a check at the next start
+        if (_goodLength >= _maxBytes)
+        {
+            Rotate();
+        }
+    }
+
+    /// <summary>
+    /// After a failure: reopens the file, cuts it back to its last good length and proves the disk takes a write again
+    /// (a marker, synced). Throws <see cref="IOException"/> while it does not.
+    /// </summary>
+    public void Repair()
+    {
+        _file?.Dispose();
+        _file = null;
+        Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+        var file = _open(_path);
+        _file = file;
+        if (file.Length > _goodLength)
+        {
+            file.Truncate(_goodLength);
+        }
+        _goodLength = file.Length;
+        if (_goodLength == 0)
+        {
+            _prefix = Header;
+        }
+        Write(Marker);
+    }
+
+    private void Write(ReadOnlySpan<byte> bytes, bool sync = true)
+    {
+        var file = _file ?? throw new IOException($"the journal {_path} is not open");
+        try
+        {
+            if (_prefix is { } prefix)
+            {
+                file.Append(prefix);
+            }
+            file.Append(bytes);
+            _prefix = null;
+            if (sync)
+            {
+                file.Sync();
+            }
+            _goodLength = file.Length;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+            try
+            {
+                file.Truncate(_goodLength); // whole lines only; a failed sync may have lost pages, so they are written again
+            }
+            catch (Exception again) when (again is IOException or UnauthorizedAccessException or ObjectDisposedException)
+            {
+                // Repair() cuts it back before anything else is written.
+            }
+            throw ex as IOException ?? new IOException(ex.Message, ex);
+        }
+    }
+
+    private void Rotate()
+    {
+        _file!.Dispose();
+        _file = null;
+        File.Move(_path, _path + ".1", overwrite: true);
+        _file = _open(_path);
+        _goodLength = 0;
+        _prefix = Header;
+    }
+
+    /// <summary>Cuts a last line that has no newline (a write cut short); returns how many bytes went.</summary>
+    private static long CutTornTail(IRecordFile file)
+    {
+        var length = file.Length;
+        if (length == 0)
+        {
+            return 0;
+        }
+        using var stream = file.OpenRead();
+        var end = length;
+        var chunk = new byte[8192];
+        while (end > 0)
+        {
+            var start = Math.Max(0, end - chunk.Length);
+            stream.Position = start;
+            stream.ReadExactly(chunk, 0, (int)(end - start));
+            var newline = chunk.AsSpan(0, (int)(end - start)).LastIndexOf((byte)'\n');
+            if (newline >= 0)
+            {
+                end = start + newline + 1;
+                break;
+            }
+            end = start;
+        }
+        if (end < length)
+        {
+            file.Truncate(end);
+        }
+        return length - end;
+    }
+
+    /// <summary>
+    /// Reads every line, collecting in <paramref name="underived"/> the entries after the last marker; returns true when
+    /// the file has no header (a history file written by an older version).
+    /// </summary>
+    private static bool Read(IRecordFile file, Action<ResultStatus> onEntry, ref int entries, ref int unparseable,
+        List<ResultStatus>? underived = null)
+    {
+        var first = true;
+        var legacy = false;
+        using var reader = new StreamReader(file.OpenRead(), new UTF8Encoding(false));
+        while (reader.ReadLine() is { } line)
+        {
+            var header = line.StartsWith("{\"journal\":", StringComparison.Ordinal);
+            legacy |= first && !header;
+            first = false;
+            if (header)
+            {
+                continue;
+            }
+            if (line.StartsWith("{\"derived\":", StringComparison.Ordinal))
+            {
+                underived?.Clear();
+                continue;
+            }
+            ResultStatus? entry = null;
+            try
+            {
+                entry = JsonSerializer.Deserialize(line, ProtocolJsonContext.Default.ResultStatus);
+            }
+            catch (JsonException)
+            {
+                // A line glued together by an older version after a full disk: skipped and counted.
+            }
+            if (entry is null)
+            {
+                unparseable++;
+                continue;
+            }
+            entries++;
+            underived?.Add(entry);
+            onEntry(entry);
+        }
+        return legacy;
+    }
+
+    public void Dispose()
+    {
+        _file?.Dispose();
+        _file = null;
+    }
+}
