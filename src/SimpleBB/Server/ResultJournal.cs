@@ -213,13 +213,14 @@ internal sealed class ResultJournal : IDisposable
 
     /// <summary>
     /// Reads every line, collecting in <paramref name="underived"/> the entries after the last marker; returns true when
-    /// the file has no header (a history file written by an older version).
+    /// the file has neither header nor marker (a history file written by an older version).
     /// </summary>
     private static bool Read(IRecordFile file, Action<ResultStatus> onEntry, ref int entries, ref int unparseable,
         List<ResultStatus>? underived = null)
     {
         var first = true;
         var legacy = false;
+        var marked = false;
         using var reader = new StreamReader(file.OpenRead(), new UTF8Encoding(false));
         while (reader.ReadLine() is { } line)
         {
@@ -233,6 +234,7 @@ internal sealed class ResultJournal : IDisposable
             if (line.StartsWith("{\"derived\":", StringComparison.Ordinal))
             {
                 underived?.Clear();
+                marked = true;
                 continue;
             }
             ResultStatus? entry = null;
@@ -253,7 +255,7 @@ internal sealed class ResultJournal : IDisposable
             underived?.Add(entry);
             onEntry(entry);
         }
-        return legacy;
+        return legacy && !marked;
     }
 
     public void Dispose()

@@ -1,0 +1,110 @@
+using Serilog.Core;
+using SimpleBB.Protocol;
+using SimpleBB.Server;
+using SimpleBB.Tests.Support;
+
+namespace SimpleBB.Tests;
+
+/// <summary>The registry without sockets: fake peers record what they were sent.</summary>
+public sealed class BuildRegistryTests
+{
+    private readonly BuildRegistry _registry = new(Logger.None, new BuildIds(DateTimeOffset.UtcNow), maxOutstandingPerBuilder: 3, maxRetainedBuilders: 10);
+
+    private static Hello Hello(string name, params string[] scripts) => new()
+    {
+        Role = Roles.Builder, Name = name, Version = "1", Protocol = ProtocolLimits.Version,
+        Scripts = [.. scripts.Select(s => new ScriptInfo { Name = s, Sha256 = new string('a', 64) })],
+    };
+
+    private FakePeer Connect(string name, params string[] scripts)
+    {
+        var peer = new FakePeer(name);
+        _registry.Register(name, peer, Hello(name, scripts));
+        return peer;
+    }
+
+    private static ResultMessage Result(string id, string revision = "master") => new()
+    {
+        Id = id, Project = "foo", Revision = revision, ExitCode = 0, DurationMs = 1, Runtime = "r", Output = "",
+        Uname = new Uname { Sysname = "Linux", Nodename = "n", Release = "1", Version = "1", Machine = "x" },
+    };
+
+    [Fact]
+    public void A_suggestion_is_queued_on_every_connected_builder_and_counts_those_with_a_script()
+    {
+        var a = Connect("a", "foo");
+        var b = Connect("b");
+
+        var (id, builders, withScript, names) = _registry.Dispatch("foo", "master");
+
+        Assert.Equal((2, 1, (string[]?)null), (builders, withScript, names));
+        Assert.Equal(id, Assert.Single(a.SentOf<BuildMessage>()).Id);
+        Assert.Equal(id, Assert.Single(b.SentOf<BuildMessage>()).Id);
+        Assert.Equal(ResultCheck.Expected, _registry.Check("a", Result(id)));
+        Assert.Equal(ResultCheck.Mismatch, _registry.Check("a", Result(id, revision: "other")));
+        Assert.Equal(ResultCheck.Unknown, _registry.Check("c", Result(id)));
+    }
+
+    [Fact]
+    public void A_builder_whose_queue_is_full_is_dropped_and_the_others_still_get_the_build()
+    {
+        var slow = Connect("slow");
+        var fine = Connect("fine");
+        slow.Full = true;
+
+        var (_, builders, _, _) = _registry.Dispatch("foo", "master");
+
+        Assert.Equal(1, builders);
+        Assert.Equal(ErrorCodes.SlowConsumer, slow.DroppedWith);
+        Assert.Single(fine.SentOf<BuildMessage>());
+    }
+
+    [Fact]
+    public void A_disconnected_builder_reports_the_builds_it_still_owes_and_a_completed_one_is_no_longer_owed()
+    {
+        var peer = Connect("a");
+        var done = _registry.Dispatch("foo", "1").Id;
+        var owed = _registry.Dispatch("foo", "2").Id;
+        _registry.Complete("a", done);
+
+        Assert.Equal([owed], _registry.Unregister("a", peer));
+        Assert.Equal(0, _registry.ConnectedBuilders);
+        Assert.Equal(ResultCheck.Expected, _registry.Check("a", Result(owed, "2")));
+        Assert.Equal(ResultCheck.Unknown, _registry.Check("a", Result(done, "1")));
+    }
+
+    [Fact]
+    public void A_builder_that_connects_again_replaces_its_old_connection_which_can_no_longer_unregister_it()
+    {
+        var old = Connect("a");
+        var again = new FakePeer("a");
+
+        Assert.Same(old, _registry.Register("a", again, Hello("a")));
+        Assert.Empty(_registry.Unregister("a", old));
+        Assert.Equal(1, _registry.ConnectedBuilders);
+    }
+
+    [Fact]
+    public void Results_are_forwarded_to_the_waiting_suggester_until_it_goes()
+    {
+        Connect("a");
+        var waiter = new FakePeer("suggest");
+
+        var (id, _, _, names) = _registry.Dispatch("foo", "master", waiter);
+
+        Assert.Equal(["a"], names!);
+        Assert.Same(waiter, _registry.WaiterFor(id));
+        _registry.ForgetWaiter([id]);
+        Assert.Null(_registry.WaiterFor(id));
+    }
+
+    [Fact]
+    public void The_oldest_owed_build_is_forgotten_beyond_the_limit()
+    {
+        Connect("a");
+        var ids = Enumerable.Range(0, 4).Select(i => _registry.Dispatch("foo", $"r{i}").Id).ToArray();
+
+        Assert.Equal(ResultCheck.Unknown, _registry.Check("a", Result(ids[0], "r0")));
+        Assert.Equal(ResultCheck.Expected, _registry.Check("a", Result(ids[3], "r3")));
+    }
+}
