@@ -28,6 +28,10 @@ public sealed class FileLogSink : ILogEventSink, IDisposable
     private Exception? _failure;
     private bool _disposed;
 
+    /// <summary>Bytes moved to older parts by rotations since this sink opened, and the size of the newest such part.</summary>
+    private long _rotatedBytes;
+    private long _previousPartBytes;
+
     /// <summary>Opens (or creates) the log for appending. Throws when it cannot be written, so start-up fails loudly.</summary>
     public FileLogSink(string path, ITextFormatter formatter, long maxBytes, int keep)
     {
@@ -100,8 +104,9 @@ public sealed class FileLogSink : ILogEventSink, IDisposable
     }
 
     /// <summary>
-    /// The length of the current file once everything written so far is in it: a result line written after this call
-    /// is found at or after this offset (or, after a rotation, in the previous part). -1 when the file cannot be written.
+    /// How many bytes this sink has written, counting across rotations, once everything written so far is in the file:
+    /// a line written after this call is found at or after this position (see <see cref="Parts"/>). -1 when the file
+    /// cannot be written.
     /// </summary>
     public long Position
     {
@@ -112,13 +117,25 @@ public sealed class FileLogSink : ILogEventSink, IDisposable
                 try
                 {
                     _writer.Flush();
-                    return _file.Length;
+                    return _rotatedBytes + _file.Length;
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException)
                 {
                     _failure = ex;
                     return -1;
                 }
+            }
+        }
+    }
+
+    /// <summary>Where the current file starts in <see cref="Position"/>'s count, and how long the previous part (&lt;log&gt;.1) was.</summary>
+    public (long CurrentStart, long PreviousLength) Parts
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return (_rotatedBytes, _previousPartBytes);
             }
         }
     }
@@ -168,7 +185,10 @@ public sealed class FileLogSink : ILogEventSink, IDisposable
 
     private void Rotate()
     {
+        var length = _file.Length;
         _writer.Dispose();
+        _rotatedBytes += length;
+        _previousPartBytes = length;
         try
         {
             if (_keep == 0)

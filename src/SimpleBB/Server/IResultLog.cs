@@ -17,7 +17,7 @@ internal interface IResultLog
 
     /// <summary>
     /// The entries whose exact line is not in the log at or after <paramref name="from"/> (a <see cref="Position"/>
-    /// taken before they were written), or anywhere in the current file and the previous part when it is -1.
+    /// taken before they were written), or anywhere in the current file and the previous part when it is -1 (after a restart).
     /// </summary>
     IReadOnlyList<ResultStatus> Missing(IReadOnlyList<ResultStatus> entries, long from);
 }

@@ -45,14 +45,14 @@ internal sealed class ServerLogResults(ILogger log, FileLogSink sink) : IResultL
             wanted.TryAdd(Line(entry), entry);
         }
         var current = sink.FilePath;
-        var length = File.Exists(current) ? new FileInfo(current).Length : 0;
-        if (from < 0 || length < from)
+        var (currentStart, previousLength) = sink.Parts;
+        if (from < currentStart)
         {
-            // Rotated since (or unknown): the line may be anywhere in the previous part or the current file.
-            RemoveFound(current + ".1", Math.Max(0, from), wanted);
-            from = 0;
+            // Unknown (-1), or written before a rotation: the line may be in the previous part, or anywhere in the current file.
+            RemoveFound(current + ".1", from < 0 ? 0 : Math.Max(0, from - (currentStart - previousLength)), wanted);
+            from = currentStart;
         }
-        RemoveFound(current, from, wanted);
+        RemoveFound(current, from - currentStart, wanted);
         return [.. entries.Where(e => wanted.ContainsKey(Line(e)))];
     }
 
