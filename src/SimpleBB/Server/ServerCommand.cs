@@ -37,20 +37,22 @@ public static class ServerCommand
         var tlsCert = EnvOptions.String("--tls-cert", [], "SIMPLEBB_TLS_CERT", () => "",
             "Serve TLS with this certificate: PFX (password in SIMPLEBB_TLS_CERT_PASSWORD) or PEM with its key");
         var historyFile = EnvOptions.String("--history-file", [], "SIMPLEBB_HISTORY_FILE", () => "",
-            "JSON-lines file of every result with its output tail (default: history.jsonl beside the log file)");
+            "The result journal: every result with its output tail as JSON lines (default: history.jsonl beside the log file)");
         var tlsKey = EnvOptions.String("--tls-key", [], "SIMPLEBB_TLS_KEY", () => "", "PEM private key, when not in the --tls-cert file");
 
         var root = new RootCommand(
             """
             simplebb-server: accepts builders and suggesters over TCP, sends every suggested build to every
-            connected builder, and records every result as one line in the log file (SUCCESS, FAILED <code>
-            or TIMEOUT), flushed before the builder is told it arrived.
+            connected builder, and records every result (SUCCESS, FAILED <code>, TIMEOUT or N/A) in its journal
+            (history.jsonl, synced before the builder is told it arrived) and as one line in the log file.
+            When the disk is full it pauses recording (builders keep their results) and resumes by itself.
 
             Every builder and suggester must present the server's token (created in ~/.simplebb/token on first
             start; copy that file to the other machines or set SIMPLEBB_TOKEN there) unless --no-auth is given.
 
-            Exit codes: 0 stopped by Ctrl-C or SIGTERM; 1 could not start (port in use, log not writable,
-            token or certificate unreadable); 2 bad command line or environment variable.
+            Exit codes: 0 stopped by Ctrl-C or SIGTERM; 1 could not start (port in use, log or journal not
+            writable, another server using the same folder, token or certificate unreadable); 2 bad command
+            line or environment variable.
             """)
         {
             listen, port, logFile, logMaxMb, logKeep, maxLine, maxConnections, maxPending, helloTimeout, heartbeat, quiet,
