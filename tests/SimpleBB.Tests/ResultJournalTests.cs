@@ -196,4 +196,22 @@ public sealed class ResultJournalTests : IDisposable
         Assert.Equal(["a-1"], entries.Select(e => e.Id));
         Assert.Equal(1, scan.Unparseable);
     }
+
+    [Fact]
+    public void A_deleted_journal_is_noticed_instead_of_written_into_the_void_and_repair_starts_a_new_one()
+    {
+        using var journal = Journal();
+        Open(journal);
+        journal.Append([Entry("a-1")]);
+        File.Delete(PathOf);
+
+        var error = Assert.Throws<IOException>(() => journal.Append([Entry("a-2")]));
+        Assert.Contains("was deleted or moved", error.Message);
+        journal.Repair();
+        journal.Append([Entry("a-2")]);
+
+        using var reader = Journal();
+        Assert.Equal(["a-2"], Open(reader).Entries.Select(e => e.Id));
+        AssertEveryLineParses();
+    }
 }

@@ -88,6 +88,11 @@ internal sealed class ResultJournal : IDisposable
     /// </summary>
     public void Append(IReadOnlyList<ResultStatus> entries)
     {
+        if (!File.Exists(_path))
+        {
+            // Writes to a deleted file succeed and vanish: stop acknowledging into it (Repair makes a new one).
+            throw new IOException($"the journal {_path} was deleted or moved");
+        }
         _buffer.ResetWrittenCount();
         using (var json = new Utf8JsonWriter(_buffer))
         {

@@ -106,7 +106,7 @@ internal sealed class ResultRecorder
                 _journal.MarkDerived();
                 _log.Information("Checked the log lines and output files of the last {Count} result(s) recorded before the restart", count);
             }
-            catch (IOException ex)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 Pause(ex);
             }
@@ -121,9 +121,20 @@ internal sealed class ResultRecorder
             {
                 batch.Add(item);
             }
-            if (batch.Count > 0)
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+            try
             {
                 Record(batch);
+            }
+            catch (Exception ex)
+            {
+                // A bug must not end recording for good: the results of this batch are not acknowledged (their
+                // builders send them again), and recording goes on as after a failure to write.
+                _log.Error(ex, "Unexpected failure recording {Count} result(s)", batch.Count);
+                Pause(ex);
             }
         }
     }
@@ -242,7 +253,7 @@ internal sealed class ResultRecorder
             _outputs?.Write(entries);
             _journal.MarkDerived();
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             _pending.AddRange(entries);
             _pendingFrom = from;
@@ -266,7 +277,7 @@ internal sealed class ResultRecorder
         _pending.Clear();
     }
 
-    private void Pause(IOException ex)
+    private void Pause(Exception ex)
     {
         var reason = Describe(ex);
         var now = Environment.TickCount64;
@@ -300,7 +311,7 @@ internal sealed class ResultRecorder
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            Pause(ex as IOException ?? new IOException(ex.Message, ex));
+            Pause(ex);
             return;
         }
         var seconds = (Environment.TickCount64 - _pausedAt) / 1000.0;
@@ -309,7 +320,7 @@ internal sealed class ResultRecorder
         _events.Publish(new EventMessage { Kind = "recording", Time = DateTimeOffset.Now, Detail = "resumed" });
     }
 
-    private static string Describe(IOException ex) =>
+    private static string Describe(Exception ex) =>
         ex.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase) || ex.HResult == 28 ? $"disk full ({ex.Message})" : ex.Message;
 
     /// <summary>Updates status, warns when a revision is machine-specific, and tells status followers.</summary>
