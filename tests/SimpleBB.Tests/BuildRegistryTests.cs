@@ -85,7 +85,7 @@ public sealed class BuildRegistryTests
     }
 
     [Fact]
-    public void Results_are_forwarded_to_the_waiting_suggester_until_it_goes()
+    public void A_waiting_suggester_is_sent_accepted_at_once_and_results_are_forwarded_until_it_goes()
     {
         Connect("a");
         var waiter = new FakePeer("suggest");
@@ -93,6 +93,9 @@ public sealed class BuildRegistryTests
         var (id, _, _, names) = _registry.Dispatch("foo", "master", waiter);
 
         Assert.Equal(["a"], names!);
+        var accepted = Assert.IsType<Accepted>(Assert.Single(waiter.Sent)); // before any result can be forwarded
+        Assert.Equal((id, 1), (accepted.Id, accepted.Builders));
+        Assert.Equal(["a"], accepted.BuilderNames!);
         Assert.Same(waiter, _registry.WaiterFor(id));
         _registry.ForgetWaiter([id]);
         Assert.Null(_registry.WaiterFor(id));

@@ -72,7 +72,8 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
 
     /// <summary>
     /// Assigns an id and enqueues the build on every connected builder. Returns the id and how many got it; with a
-    /// <paramref name="waiter"/>, also their names, and results for the build will be forwarded to the waiter.
+    /// <paramref name="waiter"/>, also their names, the waiter is sent <see cref="Accepted"/>, and results for the
+    /// build will be forwarded to it.
     /// </summary>
     public (string Id, int Builders, int WithScript, string[]? Names) Dispatch(string project, string revision, IPeer? waiter = null)
     {
@@ -115,6 +116,12 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
                 sent++;
                 withScript += entry.Scripts?.Contains(project) == true ? 1 : 0;
             }
+            // Still under the lock: a result is forwarded only after WaiterFor, which waits for the lock, so the
+            // waiter always gets accepted before the first result, however fast a builder is.
+            waiter?.Send(new Accepted
+            {
+                Id = build.Id, Project = project, Revision = revision, Builders = sent, WithScript = withScript, BuilderNames = names!.ToArray(),
+            });
         }
         foreach (var session in slow ?? [])
         {

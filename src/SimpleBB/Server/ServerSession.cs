@@ -362,14 +362,14 @@ internal sealed class ServerSession : ISendObserver, IPeer
         {
             return Reject(ErrorCodes.Unavailable, $"at most {MaxWaits} waiting suggestions per connection", close: false);
         }
-        var (id, builders, withScript, names) = _context.Registry.Dispatch(suggest.Project, suggest.Revision, suggest.Wait ? this : null);
+        var (id, builders, withScript, _) = _context.Registry.Dispatch(suggest.Project, suggest.Revision, suggest.Wait ? this : null);
         _waitingFor?.Add(id);
         _log.Information("Build {Project}/{Revision} suggested by {Client} ({Address}), sent to {Builders} builder(s) [build {BuildId}]",
             suggest.Project, suggest.Revision, Name, Address, builders, id);
-        Send(new Accepted
+        if (!suggest.Wait)
         {
-            Id = id, Project = suggest.Project, Revision = suggest.Revision, Builders = builders, WithScript = withScript, BuilderNames = names,
-        });
+            Send(new Accepted { Id = id, Project = suggest.Project, Revision = suggest.Revision, Builders = builders, WithScript = withScript });
+        }
         _context.Events.Publish(new EventMessage
         {
             Kind = "suggested", Time = DateTimeOffset.Now, Id = id, Project = suggest.Project, Revision = suggest.Revision,
