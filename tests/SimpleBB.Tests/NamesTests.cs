@@ -44,8 +44,8 @@ public sealed class NamesTests
     [Fact]
     public void CheckProject_accepts_100_characters_and_rejects_101()
     {
-        Assert.Null(Names.CheckProject(new string('p', Names.MaxProjectLength)));
-        Assert.Contains("longer", Names.CheckProject(new string('p', Names.MaxProjectLength + 1)), StringComparison.Ordinal);
+        Assert.Null(Names.CheckProject(new string('p', Names.MaxProjectBytes)));
+        Assert.Contains("longer", Names.CheckProject(new string('p', Names.MaxProjectBytes + 1)), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -84,8 +84,8 @@ public sealed class NamesTests
     [Fact]
     public void CheckBuilderName_accepts_100_characters_and_rejects_101()
     {
-        Assert.Null(Names.CheckBuilderName(new string('b', Names.MaxBuilderNameLength)));
-        Assert.NotNull(Names.CheckBuilderName(new string('b', Names.MaxBuilderNameLength + 1)));
+        Assert.Null(Names.CheckBuilderName(new string('b', Names.MaxBuilderNameBytes)));
+        Assert.NotNull(Names.CheckBuilderName(new string('b', Names.MaxBuilderNameBytes + 1)));
     }
 
     [Theory]
@@ -149,7 +149,6 @@ public sealed class NamesTests
     [InlineData("Linux")]
     [InlineData("#45-Ubuntu SMP PREEMPT_DYNAMIC Fri Aug 30 12:02:04 UTC 2024")]
     [InlineData(".NET 10.0.12")]
-    [InlineData("")]
     [InlineData("é € 😀")]
     public void CheckText_accepts_one_line_of_free_text(string value)
     {
@@ -158,6 +157,8 @@ public sealed class NamesTests
 
     [Theory]
     [InlineData(null)]
+    [InlineData("")]
+    [InlineData("   ")]
     [InlineData("a\nb")]
     [InlineData("a\r")]
     [InlineData("\u0000")]
@@ -173,6 +174,8 @@ public sealed class NamesTests
     {
         Assert.Null(Names.CheckText("uname.release", new string('r', 256), 256));
         Assert.NotNull(Names.CheckText("uname.release", new string('r', 257), 256));
+        Assert.Null(Names.CheckText("uname.release", new string('é', 128), 256)); // lengths are UTF-8 bytes
+        Assert.NotNull(Names.CheckText("uname.release", new string('é', 129), 256));
     }
 
     [Theory]

@@ -203,8 +203,11 @@ public sealed class BuilderAgent
             var decoded = MessageCodec.Decode(line);
             if (decoded.Message is not { } message)
             {
-                _log.Warning("Bad message from server {Server}: {Code}: {Reason}", ServerAddress, decoded.ErrorCode, Names.Printable(decoded.Reason!));
-                link.Connection.TrySend(new ErrorMessage { Code = decoded.ErrorCode!, Message = decoded.Reason! });
+                // A build whose id is valid but whose project or revision is not is refused with its id, so the
+                // server stops expecting a result for it.
+                _log.Warning("Bad message from server {Server}: {Code}: {Reason}{Build}", ServerAddress, decoded.ErrorCode, Names.Printable(decoded.Reason!),
+                    decoded.Id is null ? "" : $" [build {decoded.Id}]");
+                link.Connection.TrySend(new ErrorMessage { Code = decoded.ErrorCode!, Message = decoded.Reason!, Id = decoded.Id });
                 continue;
             }
             switch (message)
@@ -280,16 +283,6 @@ public sealed class BuilderAgent
 
     private void OnBuild(ServerLink link, BuildMessage build)
     {
-        var problem = Names.CheckBuildId(build.Id) is { } badId ? (ErrorCodes.BadMessage, badId)
-            : Names.CheckProject(build.Project) is { } badProject ? (ErrorCodes.BadProject, badProject)
-            : Names.CheckRevision(build.Revision) is { } badRevision ? (ErrorCodes.BadRevision, badRevision)
-            : default;
-        if (problem.Item1 is not null)
-        {
-            _log.Warning("Refused a build from server {Server}: {Code}: {Reason}", ServerAddress, problem.Item1, problem.Item2);
-            link.Connection.TrySend(new ErrorMessage { Code = problem.Item1, Message = problem.Item2!, Id = Names.CheckBuildId(build.Id) is null ? build.Id : null });
-            return;
-        }
         if (!_queue.Add(build))
         {
             _log.Warning("Refused {Project}/{Revision}: {Count} builds already waiting [build {BuildId}]",

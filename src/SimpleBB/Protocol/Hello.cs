@@ -10,7 +10,12 @@ public sealed record Hello : Message
     public required string Role { get; init; }
     public required string Name { get; init; }
     public required string Version { get; init; }
+    /// <summary>The highest protocol version the peer speaks.</summary>
     public required int Protocol { get; init; }
+
+    /// <summary>The lowest protocol version the peer speaks; absent means the same as <see cref="Protocol"/>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? MinProtocol { get; init; }
 
     /// <summary>Builders: the machine, so status can show it before the first result.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -27,6 +32,27 @@ public sealed record Hello : Message
     /// <summary>The server's shared secret; required unless the server runs with --no-auth.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Token { get; init; }
+
+    public override ProtocolError? Validate()
+    {
+        if (Role is not (Roles.Builder or Roles.Suggest or Roles.Status))
+        {
+            return new(ErrorCodes.BadRole, $"role must be \"builder\", \"suggest\" or \"status\", not \"{Names.Printable(Role)}\"");
+        }
+        if (Names.CheckBuilderName(Name) is { } badName)
+        {
+            return new(ErrorCodes.BadName, badName.Replace("builder name", $"{Role} name", StringComparison.Ordinal));
+        }
+        if (MinProtocol is { } min && (min < 1 || min > Protocol))
+        {
+            return new(ErrorCodes.BadMessage, $"minProtocol {min} must be at least 1 and at most protocol {Protocol}");
+        }
+        var problem = Names.CheckText("version", Version, ProtocolLimits.MaxVersionBytes)
+            ?? (Uname is null ? null : Uname.Check())
+            ?? (Runtime is null ? null : Names.CheckText("runtime", Runtime, ProtocolLimits.MaxTextBytes))
+            ?? (Scripts is null ? null : ScriptInfo.CheckList(Scripts));
+        return problem is null ? null : new(ErrorCodes.BadMessage, problem);
+    }
 
     public override void WriteTo(Utf8JsonWriter writer) => JsonSerializer.Serialize(writer, this, ProtocolJsonContext.Default.Hello);
 }

@@ -13,6 +13,13 @@ public abstract record Message
     [JsonPropertyOrder(-1)]
     public abstract string Type { get; }
 
+    /// <summary>
+    /// Checks every rule of docs/protocol.md that the JSON shape alone does not (lengths, characters, contradictions);
+    /// null when the message is fine. Called once, by <see cref="MessageCodec.Decode(ReadOnlySpan{byte})"/>, so every
+    /// side applies the same rules in one place.
+    /// </summary>
+    public virtual ProtocolError? Validate() => null;
+
     /// <summary>Writes this message as one JSON object (without the newline).</summary>
     public abstract void WriteTo(Utf8JsonWriter writer);
 }

@@ -80,13 +80,15 @@ public static class MessageCodec
         try
         {
             var message = (Message?)JsonSerializer.Deserialize(line, info);
-            return message is null
-                ? Decoded.Fail(ErrorCodes.BadMessage, "a message must be a JSON object")
-                : Decoded.Ok(message);
+            if (message is null)
+            {
+                return Decoded.Fail(ErrorCodes.BadMessage, "a message must be a JSON object");
+            }
+            return message.Validate() is { } error ? Decoded.Fail(error.Code, $"{type}: {error.Reason}", error.Id) : Decoded.Ok(message);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            return Decoded.Fail(ErrorCodes.BadMessage, type + ": " + Shorten(ex.Message));
+            return Decoded.Fail(ErrorCodes.BadMessage, type + ": " + FieldProblem.Describe(info, ex));
         }
     }
 

@@ -9,15 +9,15 @@ namespace SimpleBB.Protocol;
 /// </summary>
 public static class Names
 {
-    public const int MaxProjectLength = 100;
+    public const int MaxProjectBytes = 100;
     public const int MaxRevisionBytes = 255;
-    public const int MaxBuilderNameLength = 100;
+    public const int MaxBuilderNameBytes = 100;
 
-    /// <summary>A plain file name: no slash, no "..", no leading dot or dash, no control characters or spaces.</summary>
-    public static string? CheckProject(string? project) => CheckPlainName("project name", project, MaxProjectLength);
+    /// <summary>A plain file name: no slash, no "..", no leading dot or dash, no control characters or spaces, at most 100 bytes.</summary>
+    public static string? CheckProject(string? project) => CheckPlainName("project name", project, MaxProjectBytes);
 
     /// <summary>A builder name appears in every server.log line, so it follows the project rules.</summary>
-    public static string? CheckBuilderName(string? name) => CheckPlainName("builder name", name, MaxBuilderNameLength);
+    public static string? CheckBuilderName(string? name) => CheckPlainName("builder name", name, MaxBuilderNameBytes);
 
     /// <summary>A build id names files on the builder, so it is kept to letters, digits, '.', '_' and '-' (at most 64).</summary>
     public static string? CheckBuildId(string? id)
@@ -37,21 +37,31 @@ public static class Names
     }
 
     /// <summary>
-    /// A free-text field that ends up in a log line (uname fields, runtime, versions, error text): one line of at most
-    /// <paramref name="maxLength"/> characters without control characters, so no peer can forge log lines.
+    /// A free-text field that ends up in a log line (uname fields, runtime, versions): 1 to <paramref name="maxBytes"/>
+    /// bytes of UTF-8, not only spaces, and no control characters, so no peer can forge or garble log lines.
     /// </summary>
-    public static string? CheckText(string what, string? value, int maxLength)
+    public static string? CheckText(string what, string? value, int maxBytes)
     {
         if (value is null)
         {
             return $"{what} is missing";
         }
-        if (value.Length > maxLength)
+        if (string.IsNullOrWhiteSpace(value))
         {
-            return $"{what} is longer than {maxLength} characters";
+            return $"{what} is empty";
+        }
+        if (Encoding.UTF8.GetByteCount(value) > maxBytes)
+        {
+            return $"{what} is longer than {maxBytes} bytes";
         }
         return value.Any(char.IsControl) ? $"{what} contains a control character" : null;
     }
+
+    /// <summary>A SHA-256 as the protocol writes it: exactly 64 lowercase hexadecimal digits.</summary>
+    public static string? CheckSha256(string what, string? value) =>
+        value is { Length: 64 } && value.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f')
+            ? null
+            : $"{what} must be 64 lowercase hexadecimal digits";
 
     /// <summary>A revision: a branch, tag or commit; no control characters or spaces, no leading dash, at most 255 bytes.</summary>
     public static string? CheckRevision(string? revision)
@@ -81,9 +91,9 @@ public static class Names
         {
             return $"{what} is empty";
         }
-        if (name.Length > maxLength)
+        if (Encoding.UTF8.GetByteCount(name) > maxLength)
         {
-            return $"{what} is longer than {maxLength} characters";
+            return $"{what} is longer than {maxLength} bytes";
         }
         if (name[0] == '.' || name[0] == '-')
         {

@@ -3,8 +3,11 @@ namespace SimpleBB.Protocol;
 /// <summary>Constants every implementation of the protocol agrees on.</summary>
 public static class ProtocolLimits
 {
-    /// <summary>The protocol version this code speaks, sent in hello and welcome.</summary>
-    public const int Version = 1;
+    /// <summary>The highest protocol version this code speaks (hello's <c>protocol</c>).</summary>
+    public const int Version = 2;
+
+    /// <summary>The lowest protocol version this code still speaks (hello's <c>minProtocol</c>).</summary>
+    public const int MinVersion = 1;
 
     /// <summary>The default TCP port.</summary>
     public const int DefaultPort = 7900;
@@ -14,4 +17,22 @@ public static class ProtocolLimits
 
     /// <summary>How much of a build's output (its tail) a result carries.</summary>
     public const int MaxOutputBytes = 4 * 1024;
+
+    /// <summary>
+    /// The longest <c>output</c> a result may carry, in UTF-8 bytes: a 4 KiB tail whose invalid bytes became U+FFFD (three
+    /// bytes each) fits.
+    /// </summary>
+    public const int MaxResultOutputBytes = 16 * 1024;
+
+    /// <summary>Longest uname field or runtime, in UTF-8 bytes (they are written to server.log).</summary>
+    public const int MaxTextBytes = 256;
+
+    /// <summary>Longest <c>version</c> in hello, in UTF-8 bytes.</summary>
+    public const int MaxVersionBytes = 64;
+
+    /// <summary>
+    /// Scripts in one hello or scripts message: 300 entries with 100-byte names take about 56 KiB, so the list always
+    /// fits in one line of the default 64 KiB. A builder with more announces the first 300 by name and says so.
+    /// </summary>
+    public const int MaxScripts = 300;
 }

@@ -16,6 +16,7 @@ public sealed record ResultMessage : Message
 
     /// <summary>True when the builder has no script for the project: "not applicable", never a failure (exit code -1).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    [JsonConverter(typeof(OptionalBoolConverter))]
     public bool MissingScript { get; init; }
 
     /// <summary>Only when the server forwards a result to a waiting suggester: which builder sent it.</summary>
@@ -27,6 +28,7 @@ public sealed record ResultMessage : Message
     public string? ScriptSha256 { get; init; }
 
     /// <summary>True when the build was killed at its deadline.</summary>
+    [JsonConverter(typeof(OptionalBoolConverter))]
     public bool TimedOut { get; init; }
 
     public required long DurationMs { get; init; }
@@ -39,6 +41,32 @@ public sealed record ResultMessage : Message
     /// <summary>SUCCESS, FAILED &lt;code&gt;, TIMEOUT or N/A: the words server.log and the builder's log use.</summary>
     [JsonIgnore]
     public string Outcome => TimedOut ? "TIMEOUT" : MissingScript ? "N/A" : ExitCode == 0 ? "SUCCESS" : $"FAILED {ExitCode}";
+
+    public override ProtocolError? Validate()
+    {
+        if (Names.CheckBuildId(Id) is { } badId)
+        {
+            return new(ErrorCodes.BadMessage, badId);
+        }
+        if (Names.CheckProject(Project) is { } badProject)
+        {
+            return new(ErrorCodes.BadProject, badProject, Id);
+        }
+        if (Names.CheckRevision(Revision) is { } badRevision)
+        {
+            return new(ErrorCodes.BadRevision, badRevision, Id);
+        }
+        var problem = Uname.Check()
+            ?? Names.CheckText("runtime", Runtime, ProtocolLimits.MaxTextBytes)
+            ?? (ScriptSha256 is null ? null : Names.CheckSha256("scriptSha256", ScriptSha256))
+            ?? (Builder is null ? null : Names.CheckBuilderName(Builder))
+            ?? (DurationMs < 0 ? $"durationMs must not be negative, not {DurationMs}" : null)
+            ?? (TimedOut && MissingScript ? "timedOut and missingScript cannot both be true: a missing script cannot time out" : null)
+            ?? (MissingScript && ExitCode != -1 ? $"missingScript needs exitCode -1, not {ExitCode}" : null)
+            ?? (System.Text.Encoding.UTF8.GetByteCount(Output) > ProtocolLimits.MaxResultOutputBytes
+                ? $"output is longer than {ProtocolLimits.MaxResultOutputBytes} bytes" : null);
+        return problem is null ? null : new(ErrorCodes.BadMessage, problem, Id);
+    }
 
     public override void WriteTo(Utf8JsonWriter writer) => JsonSerializer.Serialize(writer, this, ProtocolJsonContext.Default.ResultMessage);
 }

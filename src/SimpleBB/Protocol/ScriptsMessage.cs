@@ -8,5 +8,8 @@ public sealed record ScriptsMessage : Message
     public override string Type => "scripts";
     public required ScriptInfo[] Scripts { get; init; }
 
+    public override ProtocolError? Validate() =>
+        ScriptInfo.CheckList(Scripts) is { } problem ? new ProtocolError(ErrorCodes.BadMessage, problem) : null;
+
     public override void WriteTo(Utf8JsonWriter writer) => JsonSerializer.Serialize(writer, this, ProtocolJsonContext.Default.ScriptsMessage);
 }

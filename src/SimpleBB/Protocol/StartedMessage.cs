@@ -8,5 +8,8 @@ public sealed record StartedMessage : Message
     public override string Type => "started";
     public required string Id { get; init; }
 
+    public override ProtocolError? Validate() =>
+        Names.CheckBuildId(Id) is { } problem ? new ProtocolError(ErrorCodes.BadMessage, problem) : null;
+
     public override void WriteTo(Utf8JsonWriter writer) => JsonSerializer.Serialize(writer, this, ProtocolJsonContext.Default.StartedMessage);
 }

@@ -9,6 +9,7 @@ public sealed record StatusRequest : Message
     public override string Type => "status";
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    [JsonConverter(typeof(OptionalBoolConverter))]
     public bool Follow { get; init; }
 
     public override void WriteTo(Utf8JsonWriter writer) => JsonSerializer.Serialize(writer, this, ProtocolJsonContext.Default.StatusRequest);

@@ -12,7 +12,13 @@ public sealed record SuggestMessage : Message
 
     /// <summary>Keep this connection informed: the server forwards each builder's result (and each lost builder) for this build.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    [JsonConverter(typeof(OptionalBoolConverter))]
     public bool Wait { get; init; }
+
+    public override ProtocolError? Validate() =>
+        Names.CheckProject(Project) is { } badProject ? new ProtocolError(ErrorCodes.BadProject, badProject)
+        : Names.CheckRevision(Revision) is { } badRevision ? new ProtocolError(ErrorCodes.BadRevision, badRevision)
+        : null;
 
     public override void WriteTo(Utf8JsonWriter writer) => JsonSerializer.Serialize(writer, this, ProtocolJsonContext.Default.SuggestMessage);
 }

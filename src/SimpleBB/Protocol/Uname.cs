@@ -8,4 +8,12 @@ public sealed record Uname
     public required string Release { get; init; }
     public required string Version { get; init; }
     public required string Machine { get; init; }
+
+    /// <summary>Each field: 1 to 256 bytes, not blank, no control characters; null when all are fine.</summary>
+    public string? Check() =>
+        Names.CheckText("uname.sysname", Sysname, ProtocolLimits.MaxTextBytes)
+        ?? Names.CheckText("uname.nodename", Nodename, ProtocolLimits.MaxTextBytes)
+        ?? Names.CheckText("uname.release", Release, ProtocolLimits.MaxTextBytes)
+        ?? Names.CheckText("uname.version", Version, ProtocolLimits.MaxTextBytes)
+        ?? Names.CheckText("uname.machine", Machine, ProtocolLimits.MaxTextBytes);
 }

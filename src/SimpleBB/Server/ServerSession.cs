@@ -16,15 +16,6 @@ internal sealed class ServerSession : ISendObserver, IPeer
     /// <summary>Rejections logged per connection before the rest are only counted, so a flood cannot flood the log.</summary>
     private const int LoggedRejections = 10;
 
-    /// <summary>Longest uname field, runtime or version accepted (they are written to server.log).</summary>
-    private const int MaxTextField = 256;
-
-    /// <summary>A result carries a 4 KiB tail; text decoded from invalid UTF-8 may grow, so allow some room.</summary>
-    private const int MaxOutputChars = 4 * ProtocolLimits.MaxOutputBytes;
-
-    /// <summary>Scripts a builder may announce.</summary>
-    private const int MaxScripts = 1000;
-
     /// <summary>Builds one suggest connection may wait for (each costs a table entry until it closes).</summary>
     private const int MaxWaits = 10_000;
 
@@ -220,7 +211,8 @@ internal sealed class ServerSession : ISendObserver, IPeer
         var decoded = MessageCodec.Decode(line);
         if (decoded.Message is not { } message)
         {
-            return new(Reject(decoded.ErrorCode!, decoded.Reason!, close: Role is null));
+            // Every rule is checked there, once (Message.Validate); before hello any bad line ends the connection.
+            return new(Reject(decoded.ErrorCode!, decoded.Reason!, close: Role is null, id: decoded.Id));
         }
         if (Role is null)
         {
@@ -257,10 +249,6 @@ internal sealed class ServerSession : ISendObserver, IPeer
                 }
                 return new(true);
             case ScriptsMessage scripts when Role == Roles.Builder:
-                if (CheckScripts(scripts.Scripts) is { } badScripts)
-                {
-                    return new(Reject(ErrorCodes.BadMessage, badScripts, close: false));
-                }
                 _context.Registry.SetScripts(Name!, scripts.Scripts.Select(s => s.Name));
                 return new(true);
             case StatusRequest when Role == Roles.Status && _snapshotSent:
@@ -285,26 +273,15 @@ internal sealed class ServerSession : ISendObserver, IPeer
 
     private async ValueTask<bool> OnHelloAsync(Hello hello, CancellationToken cancellationToken)
     {
-        if (hello.Protocol != ProtocolLimits.Version)
+        // Negotiation: the highest version both sides speak. An older peer keeps working with a newer server; a peer
+        // newer than the server is answered in the server's newest version if its range reaches down that far.
+        var lowest = Math.Max(hello.MinProtocol ?? hello.Protocol, ProtocolLimits.MinVersion);
+        var chosen = Math.Min(hello.Protocol, ProtocolLimits.Version);
+        if (chosen < lowest)
         {
             return Reject(ErrorCodes.UnsupportedProtocol,
-                $"this server speaks protocol {ProtocolLimits.Version}, not {hello.Protocol}", close: true);
-        }
-        if (hello.Role is not (Roles.Builder or Roles.Suggest or Roles.Status))
-        {
-            return Reject(ErrorCodes.BadRole, $"role must be \"builder\", \"suggest\" or \"status\", not \"{Names.Printable(hello.Role)}\"", close: true);
-        }
-        if ((CheckMachine(hello.Uname, hello.Runtime) ?? CheckScripts(hello.Scripts)) is { } badBuilder)
-        {
-            return Reject(ErrorCodes.BadMessage, badBuilder, close: true);
-        }
-        if (Names.CheckBuilderName(hello.Name) is { } problem)
-        {
-            return Reject(ErrorCodes.BadName, problem.Replace("builder name", $"{hello.Role} name", StringComparison.Ordinal), close: true);
-        }
-        if (Names.CheckText("version", hello.Version, 64) is { } badVersion)
-        {
-            return Reject(ErrorCodes.BadMessage, badVersion, close: true);
+                $"this server speaks protocol {ProtocolLimits.MinVersion} to {ProtocolLimits.Version}; the client speaks {hello.MinProtocol ?? hello.Protocol} to {hello.Protocol}",
+                close: true);
         }
 
         if (_context.Tokens is { } tokens)
@@ -329,13 +306,13 @@ internal sealed class ServerSession : ISendObserver, IPeer
         {
             Server = _context.Options.Name,
             Version = ProductInfo.Version,
-            Protocol = ProtocolLimits.Version,
+            Protocol = chosen,
             HeartbeatSeconds = (int)Math.Ceiling(_context.Options.HeartbeatInterval.TotalSeconds),
         });
         if (Role == Roles.Builder)
         {
             var replaced = _context.Registry.Register(Name, this, hello);
-            _log.Information("Builder {Builder} connected from {Address} (SimpleBB {Version}, {Scripts} script(s))", Name, Address, hello.Version,
+            _log.Information("Builder {Builder} connected from {Address} (version {Version}, protocol {Protocol}, {Scripts} script(s))", Name, Address, hello.Version, chosen,
                 hello.Scripts?.Length ?? 0);
             _context.Events.Publish(new EventMessage { Kind = "connected", Time = DateTimeOffset.Now, Builder = Name, Address = Address });
             replaced?.Drop(ErrorCodes.Replaced, $"builder {Name} connected again from {Address}");
@@ -345,14 +322,6 @@ internal sealed class ServerSession : ISendObserver, IPeer
 
     private bool OnSuggest(SuggestMessage suggest)
     {
-        if (Names.CheckProject(suggest.Project) is { } badProject)
-        {
-            return Reject(ErrorCodes.BadProject, badProject, close: false);
-        }
-        if (Names.CheckRevision(suggest.Revision) is { } badRevision)
-        {
-            return Reject(ErrorCodes.BadRevision, badRevision, close: false);
-        }
         if (_context.Recorder.PausedReason is { } paused)
         {
             // Builders would build it, but their results could not be recorded: say so rather than send it.
@@ -378,66 +347,11 @@ internal sealed class ServerSession : ISendObserver, IPeer
         return true;
     }
 
-    private static string? CheckMachine(Uname? uname, string? runtime)
-    {
-        if (uname is not null)
-        {
-            if ((Names.CheckText("uname.sysname", uname.Sysname, MaxTextField) ?? Names.CheckText("uname.nodename", uname.Nodename, MaxTextField)
-                 ?? Names.CheckText("uname.release", uname.Release, MaxTextField) ?? Names.CheckText("uname.version", uname.Version, MaxTextField)
-                 ?? Names.CheckText("uname.machine", uname.Machine, MaxTextField)) is { } bad)
-            {
-                return bad;
-            }
-        }
-        return runtime is null ? null : Names.CheckText("runtime", runtime, MaxTextField);
-    }
-
-    private static string? CheckScripts(ScriptInfo[]? scripts)
-    {
-        if (scripts is null)
-        {
-            return null;
-        }
-        if (scripts.Length > MaxScripts)
-        {
-            return $"at most {MaxScripts} scripts";
-        }
-        foreach (var script in scripts)
-        {
-            if (Names.CheckProject(script.Name) is { } bad)
-            {
-                return "script " + bad;
-            }
-            if (script.Sha256.Length != 64 || !script.Sha256.All(char.IsAsciiHexDigit))
-            {
-                return $"script {script.Name}: sha256 must be 64 hex digits";
-            }
-        }
-        return null;
-    }
-
     private async ValueTask<bool> OnResultAsync(ResultMessage result, CancellationToken cancellationToken)
     {
-        if (Names.CheckProject(result.Project) is { } badProject)
+        if (result.Builder is not null)
         {
-            return Reject(ErrorCodes.BadProject, badProject, close: false, id: result.Id);
-        }
-        if (Names.CheckRevision(result.Revision) is { } badRevision)
-        {
-            return Reject(ErrorCodes.BadRevision, badRevision, close: false, id: result.Id);
-        }
-        if (Names.CheckBuildId(result.Id) is { } badId)
-        {
-            return Reject(ErrorCodes.BadMessage, badId, close: false);
-        }
-        if ((CheckMachine(result.Uname, result.Runtime) ?? Names.CheckText("runtime", result.Runtime, MaxTextField)
-             ?? (result.ScriptSha256 is { } sha && (sha.Length != 64 || !sha.All(char.IsAsciiHexDigit)) ? "scriptSha256 must be 64 hex digits" : null)) is { } badText)
-        {
-            return Reject(ErrorCodes.BadMessage, badText, close: false, id: result.Id);
-        }
-        if (result.Output.Length > MaxOutputChars)
-        {
-            return Reject(ErrorCodes.BadMessage, $"output is longer than {MaxOutputChars} characters", close: false, id: result.Id);
+            return Reject(ErrorCodes.BadMessage, "result: builder is set only by the server, when it forwards a result", close: false, id: result.Id);
         }
         await _context.Recorder.EnqueueAsync(this, result, cancellationToken).ConfigureAwait(false);
         return true;
