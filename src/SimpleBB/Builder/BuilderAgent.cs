@@ -26,7 +26,8 @@ public sealed class BuilderAgent
         _log = log.ForContext("Builder", options.Name);
         _queue = new BuildQueue(options.MaxWaitingBuilds);
         _runner = new ScriptRunner(options);
-        _scripts = new ScriptInventory(options.ScriptsDirectory);
+        _scripts = new ScriptInventory(options.ScriptsDirectory, (script, problem) =>
+            _log.Warning("{Script} is not offered as a build script: {Problem}", script, problem));
         Outbox = new Outbox(Path.Combine(options.DataDirectory, "outbox"));
     }
 
@@ -304,7 +305,7 @@ public sealed class BuilderAgent
     {
         if (!link.Welcomed)
         {
-            _log.Error("Server {Server} refused this builder: {Code}: {Reason}", ServerAddress, error.Code, Names.Printable(error.Message));
+            _log.Error("Server {Server} refused this builder: {Code}: {Reason}", ServerAddress, error.Code, Names.Printable(error.Message, 500));
             return;
         }
         if (error.Code == ErrorCodes.Replaced)
@@ -321,7 +322,7 @@ public sealed class BuilderAgent
                 ServerAddress, id, error.Code, error.Message);
             return;
         }
-        _log.Warning("Server {Server} reports: {Code}: {Reason}", ServerAddress, Names.Printable(error.Code), Names.Printable(error.Message));
+        _log.Warning("Server {Server} reports: {Code}: {Reason}", ServerAddress, Names.Printable(error.Code), Names.Printable(error.Message, 500));
     }
 
     private async Task WorkAsync(CancellationToken stopping)

@@ -56,7 +56,7 @@ public sealed class ScriptRunner(BuilderOptions options)
         }
         catch (Exception ex) when (ex is Win32Exception or IOException or UnauthorizedAccessException)
         {
-            return new BuildOutcome(-1, false, clock.ElapsedMilliseconds, $"cannot start {script}: {ex.Message}", null) { ScriptSha256 = sha };
+            return new BuildOutcome(-1, false, clock.ElapsedMilliseconds, ScriptCheck.StartFailure(script, ex), null) { ScriptSha256 = sha };
         }
         process.StandardInput.Close();
 
@@ -94,7 +94,8 @@ public sealed class ScriptRunner(BuilderOptions options)
 
         if (timedOut)
         {
-            tail.Write(System.Text.Encoding.UTF8.GetBytes($"\n[simplebb: killed after the {options.BuildTimeout} timeout]\n"));
+            var seconds = options.BuildTimeout.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+            tail.Write(System.Text.Encoding.UTF8.GetBytes($"\n[simplebb: killed after {seconds} s, the build timeout (--timeout)]\n"));
         }
         else if (stopped)
         {
