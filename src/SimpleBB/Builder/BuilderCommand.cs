@@ -13,7 +13,7 @@ public static class BuilderCommand
         var host = EnvOptions.String("--host", ["-H"], "SIMPLEBB_HOST", () => defaults.Host, "Server host name or address");
         var port = EnvOptions.Int("--port", ["-p"], "SIMPLEBB_PORT", ProtocolLimits.DefaultPort, 1, 65535, "Server TCP port");
         var name = EnvOptions.String("--name", ["-n"], "SIMPLEBB_NAME", () => Environment.MachineName,
-            "This builder's name in server.log; the default is the host name");
+            "This builder's name in server.log (each builder needs its own)");
         var scripts = EnvOptions.String("--scripts", ["-s"], "SIMPLEBB_SCRIPTS", () => defaults.ScriptsDirectory,
             "Folder with one executable build script per project, named after the project");
         var dataDir = EnvOptions.String("--data-dir", [], "SIMPLEBB_DATA_DIR", () => defaults.DataDirectory,
