@@ -34,4 +34,22 @@ public sealed class ScriptProblemTests : IDisposable
         Assert.Contains($"{script} is not offered as a build script: {advice}", builder.Log);
         await Eventually.TrueAsync(() => builder.Log.Contains($"cannot start {script}: {advice}", StringComparison.Ordinal), "the reason\n" + builder.Log);
     }
+
+    [Fact]
+    public async Task A_revision_that_passes_with_one_copy_of_a_script_and_fails_with_another_names_the_script_as_the_difference()
+    {
+        _dir.Script("good", "app", "exit 0");
+        _dir.Script("bad", "app", "exit 3");
+        await using var server = ServerFixture.Start(_dir.Path);
+        await using var alpha = BuilderFixture.Start(_dir.Path, server.Port, "alpha", _dir["good"]);
+        await using var beta = BuilderFixture.Start(_dir.Path, server.Port, "beta", _dir["bad"]);
+        await server.WaitForBuildersAsync(2);
+
+        await SuggestClient.SuggestAsync("127.0.0.1", server.Port, "test", "app", ["main"], TimeSpan.FromSeconds(10), CancellationToken.None);
+
+        await server.WaitForLogAsync("MACHINE-SPECIFIC app/main");
+        var warning = LogFiles.Lines(server.LogPath).Single(l => l.Contains("MACHINE-SPECIFIC", StringComparison.Ordinal));
+        Assert.Matches(@"differs in build script \(passes with SHA-256 [0-9a-f]{8}; fails with SHA-256 [0-9a-f]{8}\)$", warning);
+        Assert.DoesNotContain("no difference", warning);
+    }
 }
