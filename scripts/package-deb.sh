@@ -9,6 +9,8 @@
 #   bash scripts/package-deb.sh --rid linux-arm64        # cross-publish (needs an arm64 C toolchain and sysroot)
 #   bash scripts/package-deb.sh --rid linux-x64 --rid linux-arm64 --out /tmp/release
 #   bash scripts/package-deb.sh --no-publish             # reuse the publishes in OUT/publish/<rid>/
+#   bash scripts/package-deb.sh --bin bench/.bin/bin      # package native executables built already (this machine's
+#                                                         # platform), e.g. by scripts/install.sh or the benchmark
 #
 # Needs the .NET 10 SDK, a C toolchain for NativeAOT, dpkg-deb and gzip. Version: <Version> in Directory.Build.props.
 set -euo pipefail
@@ -17,15 +19,21 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 out="$root/artifacts"
 rids=()
 publish=1
+prebuilt=""
 while [ $# -gt 0 ]; do
     case $1 in
         --rid) rids+=("$2"); shift 2 ;;
         --out) out=$(mkdir -p "$2" && cd "$2" && pwd); shift 2 ;;
         --no-publish) publish=0; shift ;;
-        -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --bin) prebuilt=$(cd "$2" && pwd); publish=0; shift 2 ;;
+        -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "package-deb: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
+if [ -n "$prebuilt" ] && [ ${#rids[@]} -gt 1 ]; then
+    echo "package-deb: --bin holds one platform's executables; give at most one --rid with it" >&2
+    exit 2
+fi
 if [ ${#rids[@]} -eq 0 ]; then
     case "$(uname -m)" in
         x86_64) rids=(linux-x64) ;;
@@ -48,6 +56,12 @@ for rid in "${rids[@]}"; do
         *) echo "package-deb: $rid is not a Linux platform this script packages (linux-x64, linux-arm64)" >&2; exit 2 ;;
     esac
     bin="$out/publish/$rid"
+    if [ -n "$prebuilt" ]; then
+        # Executables built elsewhere: lay them out as a publish would.
+        for tool in "${tools[@]}"; do
+            install -D -m 0755 "$prebuilt/simplebb-$tool" "$bin/$tool/simplebb-$tool"
+        done
+    fi
     if [ "$publish" = 1 ]; then
         for tool in "${tools[@]}"; do
             echo "Publishing simplebb-$tool for $rid..."
