@@ -6,7 +6,8 @@
 #                                          LICENSE and CHANGELOG, to unpack anywhere
 #
 #   bash scripts/package-deb.sh                          # this machine's platform, into artifacts/
-#   bash scripts/package-deb.sh --rid linux-arm64        # cross-publish (needs an arm64 C toolchain and sysroot)
+#   bash scripts/package-deb.sh --rid linux-arm64        # cross-publish: on Debian 12 x64 needs
+#                                                         #   apt-get install clang binutils-aarch64-linux-gnu libc6-dev-arm64-cross
 #   bash scripts/package-deb.sh --rid linux-x64 --rid linux-arm64 --out /tmp/release
 #   bash scripts/package-deb.sh --no-publish             # reuse the publishes in OUT/publish/<rid>/
 #   bash scripts/package-deb.sh --bin bench/.bin/bin      # package native executables built already (this machine's
@@ -56,6 +57,13 @@ for rid in "${rids[@]}"; do
         *) echo "package-deb: $rid is not a Linux platform this script packages (linux-x64, linux-arm64)" >&2; exit 2 ;;
     esac
     bin="$out/publish/$rid"
+    # NativeAOT links with gcc by default, which cannot target another architecture; clang can, given the
+    # target's C library (Debian's *-cross packages).
+    cross=()
+    case "$(uname -m)-$rid" in
+        x86_64-linux-x64|aarch64-linux-arm64) ;;
+        *) cross=(-p:CppCompilerAndLinker=clang) ;;
+    esac
     if [ -n "$prebuilt" ]; then
         # Executables built elsewhere: lay them out as a publish would.
         for tool in "${tools[@]}"; do
@@ -66,7 +74,7 @@ for rid in "${rids[@]}"; do
         for tool in "${tools[@]}"; do
             echo "Publishing simplebb-$tool for $rid..."
             log="$out/publish-$rid-$tool.log"
-            if ! dotnet publish "$root/src/simplebb-$tool" -c Release -r "$rid" -o "$bin/$tool" --nologo -v quiet >"$log" 2>&1; then
+            if ! dotnet publish "$root/src/simplebb-$tool" -c Release -r "$rid" -o "$bin/$tool" "${cross[@]}" --nologo -v quiet >"$log" 2>&1; then
                 echo "package-deb: publishing simplebb-$tool for $rid failed; the last lines of $log:" >&2
                 tail -n 5 "$log" >&2
                 exit 1
