@@ -28,7 +28,8 @@ public static class SuggestCommand
             simplebb-suggest: asks a SimpleBB server to have every connected builder build PROJECT at each REVISION,
             and prints the build id the server assigned and how many builders received it.
             With no REVISION it reads git post-receive lines ("<old> <new> <ref>") from stdin and suggests every
-            created or updated branch, skipping deleted branches, tags and malformed lines.
+            created or updated branch, skipping deleted branches, tags and malformed lines (standard input must not be
+            a terminal then). A suggestion no builder can build is still accepted, but its line says nothing will be built.
 
             The server's token is read from --token, --token-file or ~/.simplebb/token.
 
