@@ -51,6 +51,44 @@ public sealed class BuilderStartTests : IDisposable
     }
 
     [Fact]
+    public async Task Builder_under_systemd_writes_journal_lines_with_a_priority_and_no_timestamp()
+    {
+        // bash gives the builder a socket as stderr, named in JOURNAL_STREAM as systemd names the journal's.
+        using var journal = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        journal.Start();
+        var journalPort = ((System.Net.IPEndPoint)journal.LocalEndpoint).Port;
+        var script = $$"""
+            exec 2>/dev/tcp/127.0.0.1/{{journalPort}}
+            export JOURNAL_STREAM="$(stat -L -c %d /proc/$$/fd/2):$(stat -L -c %i /proc/$$/fd/2)"
+            exec dotnet '{{Executables.Dll("builder")}}' --port {{EndToEndTests.FreePort()}} --log-file '{{_dir["builder.log"]}}'
+            """;
+        var info = new System.Diagnostics.ProcessStartInfo("bash") { ArgumentList = { "-c", script }, RedirectStandardInput = true, RedirectStandardOutput = true };
+        info.Environment["HOME"] = _dir["home"];
+        using var process = System.Diagnostics.Process.Start(info)!;
+        try
+        {
+            using var connection = await journal.AcceptTcpClientAsync().WaitAsync(TimeSpan.FromSeconds(20));
+            using var reader = new StreamReader(connection.GetStream());
+            var lines = new List<string>();
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            while (!(lines.Exists(l => l.StartsWith("<4>", StringComparison.Ordinal)) && lines.Exists(l => l.StartsWith("<6>", StringComparison.Ordinal)))
+                && await reader.ReadLineAsync(deadline.Token) is { } line)
+            {
+                lines.Add(line);
+            }
+
+            Assert.Contains(lines, l => l.StartsWith("<6>SimpleBB builder ", StringComparison.Ordinal));
+            Assert.Contains(lines, l => l.StartsWith("<4>", StringComparison.Ordinal));
+            Assert.DoesNotContain(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"\d\d:\d\d:\d\d"));
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    [Fact]
     public async Task Builder_help_shows_one_default_for_its_name()
     {
         var help = await Executables.RunAsync("builder", ["--help"]);
