@@ -89,6 +89,31 @@ public sealed class BuilderStartTests : IDisposable
     }
 
     [Fact]
+    public async Task Builder_under_systemd_says_ready_then_connected_then_stopping()
+    {
+        using var notify = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Dgram,
+            System.Net.Sockets.ProtocolType.Unspecified);
+        notify.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(_dir["notify"]));
+        await using var server = ServerFixture.Start(_dir.Path);
+        await using var builder = ChildProcess.Start("builder",
+            ["--port", server.Port.ToString(CultureInfo.InvariantCulture), "--name", "alpha", "--log-file", _dir["builder.log"]],
+            new Dictionary<string, string> { ["HOME"] = _dir["home"], ["NOTIFY_SOCKET"] = _dir["notify"] });
+
+        Assert.StartsWith("READY=1\nSTATUS=Connecting to 127.0.0.1:", await ReceiveAsync(notify));
+        Assert.Equal("STATUS=Connected to 127.0.0.1:" + server.Port + " as alpha", await ReceiveAsync(notify));
+        Assert.Equal(0, await builder.TerminateAsync());
+        Assert.Equal("STOPPING=1", await ReceiveAsync(notify));
+    }
+
+    private static async Task<string> ReceiveAsync(System.Net.Sockets.Socket socket)
+    {
+        var buffer = new byte[4096];
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var received = await socket.ReceiveAsync(buffer, System.Net.Sockets.SocketFlags.None, deadline.Token);
+        return System.Text.Encoding.UTF8.GetString(buffer, 0, received);
+    }
+
+    [Fact]
     public async Task Builder_help_shows_one_default_for_its_name()
     {
         var help = await Executables.RunAsync("builder", ["--help"]);

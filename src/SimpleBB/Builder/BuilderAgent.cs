@@ -96,6 +96,7 @@ public sealed class BuilderAgent
             failures = welcomed ? 0 : failures + 1;
             var delay = Backoff.Delay(failures, _options.MinBackoff, _options.MaxBackoff);
             _log.Warning("Server {Server}: {Reason}; next attempt in {Delay:0.0} s", ServerAddress, reason, delay.TotalSeconds);
+            SystemdNotify.Send($"STATUS=Not connected to {ServerAddress}: {reason}");
             try
             {
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
@@ -249,6 +250,7 @@ public sealed class BuilderAgent
             link.HeartbeatInterval = TimeSpan.FromSeconds(welcome.HeartbeatSeconds);
         }
         _link = link;
+        SystemdNotify.Send($"STATUS=Connected to {ServerAddress} as {_options.Name}");
         _log.Information("Connected to server {ServerName} at {Server} as {Builder}; {Count} unacknowledged result(s) to send",
             Names.Printable(welcome.Server), ServerAddress, _options.Name, Outbox.Count);
     }

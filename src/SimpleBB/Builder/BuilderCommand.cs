@@ -100,6 +100,9 @@ public static class BuilderCommand
                 {
                     log.Warning("Scripts folder {Scripts} does not exist yet; every build will report -1 until it does", options.ScriptsDirectory);
                 }
+                // Ready once it runs, not once connected: a builder whose server is down is working as intended.
+                SystemdNotify.Send($"READY=1\nSTATUS=Connecting to {options.Host}:{options.Port}");
+                using var stopping = cancellationToken.Register(() => SystemdNotify.Send("STOPPING=1"));
                 await agent.RunAsync(cancellationToken);
             }
             return ExitCodes.Ok;

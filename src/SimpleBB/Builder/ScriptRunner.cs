@@ -39,6 +39,8 @@ public sealed class ScriptRunner(BuilderOptions options)
             RedirectStandardError = true,
         };
         // The builder's own settings (its token above all) are not the script's business.
+        // Nor is systemd's notification socket: a script must not report the builder ready or stopping.
+        start.Environment.Remove("NOTIFY_SOCKET");
         foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("SIMPLEBB_", StringComparison.Ordinal)).ToArray())
         {
             start.Environment.Remove(key);
