@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds simplebb-server, simplebb-builder, simplebb-suggest and simplebb-status as native single-file executables
-# (NativeAOT, no .NET runtime needed to run them) and installs them into PREFIX/bin.
+# (NativeAOT, no .NET runtime needed to run them) and installs them into PREFIX/bin, with their man pages in
+# PREFIX/share/man and bash completions in PREFIX/share/bash-completion/completions.
 #   bash scripts/install.sh              # installs into /usr/local/bin
 #   bash scripts/install.sh ~/.local     # installs into ~/.local/bin
 # Needs the .NET 10 SDK and a C toolchain (gcc or clang, zlib headers) to build.
@@ -24,4 +25,11 @@ mkdir -p "$prefix/bin"
 for tool in server builder suggest status; do
     install -m 0755 "$out/$tool/simplebb-$tool" "$prefix/bin/simplebb-$tool"
 done
+for page in "$root"/docs/man/simplebb-*.[18]; do
+    install -D -m 0644 "$page" "$prefix/share/man/man${page##*.}/$(basename "$page")"
+done
+for completion in "$root"/completion/simplebb-*; do
+    install -D -m 0644 "$completion" "$prefix/share/bash-completion/completions/$(basename "$completion")"
+done
 echo "Installed simplebb-server, simplebb-builder, simplebb-suggest and simplebb-status into $prefix/bin"
+echo "with man pages in $prefix/share/man and bash completions in $prefix/share/bash-completion/completions"

@@ -41,7 +41,7 @@ public sealed class BuilderRobustnessTests : IDisposable
     }
 
     [Fact]
-    public async Task Builder_kills_the_whole_process_tree_at_the_timeout_and_reports_TIMEOUT()
+    public async Task Builder_kills_the_whole_process_tree_at_the_timeout_and_reports_TIMEOUT_saying_after_how_many_seconds()
     {
         _dir.Script("scripts", "slow", $"sleep 300 & echo $! > {_dir["child.pid"]}\necho $$ > {_dir["script.pid"]}\nsleep 300");
         await using var server = ServerFixture.Start(_dir.Path);
@@ -56,6 +56,8 @@ public sealed class BuilderRobustnessTests : IDisposable
         await server.WaitForLogAsync($"TIMEOUT slow/master on alpha (");
         Assert.Contains(LogFiles.Lines(server.LogPath), l => l.Contains("TIMEOUT slow/master", StringComparison.Ordinal) && l.Contains(id, StringComparison.Ordinal));
         await Eventually.TrueAsync(() => IsGone(script) && IsGone(child), "the script and its background child to be gone");
+        await Eventually.TrueAsync(() => builder.Log.Contains("[simplebb: killed after 1 s, the build timeout (--timeout)]", StringComparison.Ordinal),
+            "the timeout note in the output\n" + builder.Log);
     }
 
     [Fact]

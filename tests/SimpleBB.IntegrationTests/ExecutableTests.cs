@@ -44,16 +44,19 @@ public sealed partial class ExecutableTests : IDisposable
     [InlineData("builder")]
     [InlineData("suggest")]
     [InlineData("status")]
-    public async Task Every_executable_explains_itself_with_help_and_version(string name)
+    public async Task Every_executable_explains_itself_with_help_and_names_itself_with_its_version_on_one_line(string name)
     {
         var help = await Executables.RunAsync(name, ["--help"]);
         var version = await Executables.RunAsync(name, ["--version"]);
+        var shortVersion = await Executables.RunAsync(name, ["-V"]);
 
         Assert.Equal(0, help.ExitCode);
         Assert.Contains("Exit codes:", help.Stdout);
         Assert.Contains("SIMPLEBB_PORT", help.Stdout);
+        Assert.Contains("-V, --version", help.Stdout);
         Assert.Equal(0, version.ExitCode);
-        Assert.Matches(@"^\d+\.\d+\.\d+", version.Stdout);
+        Assert.Matches($@"^simplebb-{name} \d+\.\d+\.\d+( \(commit [0-9a-f]{{7}}\))?\n$", version.Stdout);
+        Assert.Equal((0, version.Stdout), (shortVersion.ExitCode, shortVersion.Stdout));
     }
 
     [Fact]

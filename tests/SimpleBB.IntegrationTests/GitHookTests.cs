@@ -21,13 +21,7 @@ public sealed class GitHookTests : IDisposable
 
         // simplebb-suggest on the PATH, as the hook expects.
         _dir.Script("bin", "simplebb-suggest", $"exec dotnet \"{Executables.Dll("suggest")}\" \"$@\"");
-        var bare = _dir["webapp.git"];
-        await GitAsync(_dir.Path, "init", "--quiet", "--bare", bare);
-        File.Copy(Path.Combine(Executables.RepositoryRoot, "examples", "post-receive"), Path.Combine(bare, "hooks", "post-receive"));
-        File.SetUnixFileMode(Path.Combine(bare, "hooks", "post-receive"), UnixFileMode.UserRead | UnixFileMode.UserExecute);
-        var work = _dir["work"];
-        await GitAsync(_dir.Path, "init", "--quiet", work);
-        await GitAsync(work, "commit", "--quiet", "--allow-empty", "-m", "first");
+        var (bare, work) = await RepositoryWithHookAsync();
         await GitAsync(work, "tag", "v1");
 
         var push = await GitAsync(work, "push", bare, "HEAD:refs/heads/master", "HEAD:refs/heads/feature/login", "v1");
@@ -36,6 +30,44 @@ public sealed class GitHookTests : IDisposable
         await server.WaitForLogAsync("SUCCESS webapp/feature/login on alpha");
         Assert.Contains("webapp master: build", push);
         Assert.DoesNotContain("webapp/v1", server.Log);
+    }
+
+    [Fact]
+    public async Task Pushing_with_simplebb_suggest_missing_from_the_PATH_says_no_build_was_suggested_and_how_to_fix_it()
+    {
+        var (bare, work) = await RepositoryWithHookAsync();
+
+        var push = await GitAsync(work, "push", bare, "HEAD:refs/heads/master");
+
+        Assert.Contains("simplebb: NO BUILD SUGGESTED for webapp: simplebb-suggest is not on the PATH of user", push);
+        Assert.Contains("or set SUGGEST at the top of", push);
+        Assert.DoesNotContain("not found", push);
+    }
+
+    [Fact]
+    public async Task Pushing_only_a_tag_prints_nothing_that_looks_like_an_error()
+    {
+        _dir.Script("bin", "simplebb-suggest", $"exec dotnet \"{Executables.Dll("suggest")}\" \"$@\"");
+        var (bare, work) = await RepositoryWithHookAsync();
+        await GitAsync(work, "tag", "v1");
+
+        var push = await GitAsync(work, "push", bare, "v1");
+
+        Assert.Contains("remote: webapp: no branch created or updated, no build suggested", push);
+        Assert.DoesNotContain("simplebb-suggest:", push);
+    }
+
+    /// <summary>A bare repository webapp.git with the example hook, and a clone-to-be with one commit to push.</summary>
+    private async Task<(string Bare, string Work)> RepositoryWithHookAsync()
+    {
+        var bare = _dir["webapp.git"];
+        await GitAsync(_dir.Path, "init", "--quiet", "--bare", bare);
+        File.Copy(Path.Combine(Executables.RepositoryRoot, "examples", "post-receive"), Path.Combine(bare, "hooks", "post-receive"));
+        File.SetUnixFileMode(Path.Combine(bare, "hooks", "post-receive"), UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        var work = _dir["work"];
+        await GitAsync(_dir.Path, "init", "--quiet", work);
+        await GitAsync(work, "commit", "--quiet", "--allow-empty", "-m", "first");
+        return (bare, work);
     }
 
     private async Task<string> GitAsync(string workingDirectory, params string[] args)

@@ -26,7 +26,8 @@ public sealed class BuilderAgent
         _log = log.ForContext("Builder", options.Name);
         _queue = new BuildQueue(options.MaxWaitingBuilds);
         _runner = new ScriptRunner(options);
-        _scripts = new ScriptInventory(options.ScriptsDirectory);
+        _scripts = new ScriptInventory(options.ScriptsDirectory, (script, problem) =>
+            _log.Warning("{Script} is not offered as a build script: {Problem}", script, problem));
         Outbox = new Outbox(Path.Combine(options.DataDirectory, "outbox"));
     }
 
@@ -95,6 +96,7 @@ public sealed class BuilderAgent
             failures = welcomed ? 0 : failures + 1;
             var delay = Backoff.Delay(failures, _options.MinBackoff, _options.MaxBackoff);
             _log.Warning("Server {Server}: {Reason}; next attempt in {Delay:0.0} s", ServerAddress, reason, delay.TotalSeconds);
+            SystemdNotify.Send($"STATUS=Not connected to {ServerAddress}: {reason}");
             try
             {
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
@@ -251,6 +253,7 @@ public sealed class BuilderAgent
             link.HeartbeatInterval = TimeSpan.FromSeconds(welcome.HeartbeatSeconds);
         }
         _link = link;
+        SystemdNotify.Send($"STATUS=Connected to {ServerAddress} as {_options.Name}");
         _log.Information("Connected to server {ServerName} at {Server} as {Builder}; {Count} unacknowledged result(s) to send",
             Names.Printable(welcome.Server), ServerAddress, _options.Name, Outbox.Count);
     }
@@ -297,7 +300,7 @@ public sealed class BuilderAgent
     {
         if (!link.Welcomed)
         {
-            _log.Error("Server {Server} refused this builder: {Code}: {Reason}", ServerAddress, error.Code, Names.Printable(error.Message));
+            _log.Error("Server {Server} refused this builder: {Code}: {Reason}", ServerAddress, error.Code, Names.Printable(error.Message, 500));
             return;
         }
         if (error.Code == ErrorCodes.Replaced)
@@ -317,10 +320,10 @@ public sealed class BuilderAgent
         if (error.Code == ErrorCodes.CannotRecord && error.Id is not null)
         {
             _log.Warning("Server {Server} cannot record results now; the result of build {BuildId} stays in the outbox and is sent again ({Reason})",
-                ServerAddress, Names.Printable(error.Id), Names.Printable(error.Message));
+                ServerAddress, Names.Printable(error.Id), Names.Printable(error.Message, 500));
             return;
         }
-        _log.Warning("Server {Server} reports: {Code}: {Reason}", ServerAddress, Names.Printable(error.Code), Names.Printable(error.Message));
+        _log.Warning("Server {Server} reports: {Code}: {Reason}", ServerAddress, Names.Printable(error.Code), Names.Printable(error.Message, 500));
     }
 
     private async Task WorkAsync(CancellationToken stopping)

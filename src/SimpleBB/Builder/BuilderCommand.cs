@@ -13,12 +13,13 @@ public static class BuilderCommand
         var host = EnvOptions.String("--host", ["-H"], "SIMPLEBB_HOST", () => defaults.Host, "Server host name or address");
         var port = EnvOptions.Int("--port", ["-p"], "SIMPLEBB_PORT", ProtocolLimits.DefaultPort, 1, 65535, "Server TCP port");
         var name = EnvOptions.String("--name", ["-n"], "SIMPLEBB_NAME", () => Environment.MachineName,
-            "This builder's name in server.log (default: the host name)");
+            "This builder's name in server.log (each builder needs its own)");
         var scripts = EnvOptions.String("--scripts", ["-s"], "SIMPLEBB_SCRIPTS", () => defaults.ScriptsDirectory,
             "Folder with one executable build script per project, named after the project");
         var dataDir = EnvOptions.String("--data-dir", [], "SIMPLEBB_DATA_DIR", () => defaults.DataDirectory,
             "Folder for the result outbox (outbox/), build output (logs/<project>/<build-id>.log) and work folders (work/<project>)");
-        var logFile = EnvOptions.String("--log-file", [], "SIMPLEBB_BUILDER_LOG_FILE", () => "builder.log", "The builder's own log");
+        var logFile = EnvOptions.String("--log-file", [], "SIMPLEBB_BUILDER_LOG_FILE", () => "",
+            "The builder's own log (default: builder.log in the data folder)");
         var jobs = EnvOptions.Int("--jobs", ["-j"], "SIMPLEBB_JOBS", 1, 1, 256, "Builds run at the same time");
         var timeout = EnvOptions.Int("--timeout", [], "SIMPLEBB_BUILD_TIMEOUT", 3600, 1, 7 * 24 * 3600,
             "Seconds a build may run before its process tree is killed and it is reported as TIMEOUT");
@@ -67,11 +68,18 @@ public static class BuilderCommand
                 BuildTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
                 ShutdownGrace = TimeSpan.FromSeconds(parse.GetValue(shutdownGrace)),
             };
-            var path = parse.GetValue(logFile)!;
+            // Beside the outbox rather than in whatever folder the builder happens to be started from.
+            var path = parse.GetValue(logFile) is { Length: > 0 } given ? given : Path.Combine(options.DataDirectory, "builder.log");
+            if (LogFilePath.Problem(path, "--log-file", "builder.log") is { } badPath)
+            {
+                await Console.Error.WriteLineAsync($"simplebb-builder: cannot start: {badPath}");
+                return ExitCodes.Failure;
+            }
             BuilderAgent agent;
             Serilog.Core.Logger log;
             try
             {
+                Directory.CreateDirectory(options.DataDirectory);
                 File.AppendAllText(path, ""); // fail now, clearly, rather than log nothing later
                 log = LogSetup.ForBuilder(path, console: !parse.GetValue(quiet));
                 agent = new BuilderAgent(options, log);
@@ -83,10 +91,18 @@ public static class BuilderCommand
             }
             using (log)
             {
+                if (token is null)
+                {
+                    log.Warning("No token: none given with --token or --token-file and {TokenFile} does not exist; a server with authentication on " +
+                        "(the default) will refuse this builder. Copy the server's token file there, or set SIMPLEBB_TOKEN", TokenStore.DefaultFile);
+                }
                 if (!Directory.Exists(options.ScriptsDirectory))
                 {
                     log.Warning("Scripts folder {Scripts} does not exist yet; every build will report -1 until it does", options.ScriptsDirectory);
                 }
+                // Ready once it runs, not once connected: a builder whose server is down is working as intended.
+                SystemdNotify.Send($"READY=1\nSTATUS=Connecting to {options.Host}:{options.Port}");
+                using var stopping = cancellationToken.Register(() => SystemdNotify.Send("STOPPING=1"));
                 await agent.RunAsync(cancellationToken);
             }
             return ExitCodes.Ok;

@@ -7,12 +7,16 @@ namespace SimpleBB.Builder;
 /// The scripts a builder has, with a SHA-256 each, so the server can say how many builders can build a project and
 /// every result records exactly which script ran. Rescanned cheaply: files are hashed again only when they change.
 /// </summary>
-internal sealed class ScriptInventory(string folder)
+/// <remarks>
+/// A file that cannot run (not executable, no #! line, Windows line endings) is not announced, so the server does not
+/// count this builder as able to build that project; <paramref name="notRunnable"/> hears about it once per change.
+/// </remarks>
+internal sealed class ScriptInventory(string folder, Action<string, string>? notRunnable = null)
 {
     /// <summary>At most this many scripts are announced (a hello line must stay well under the line limit).</summary>
     public const int MaxScripts = 500;
 
-    private readonly Dictionary<string, (long Length, DateTime Written, string Sha256)> _known = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long Length, DateTime Written, UnixFileMode Mode, string? Sha256)> _known = new(StringComparer.Ordinal);
 
     /// <summary>Scans the folder; returns the list, and whether it differs from the previous scan.</summary>
     public (ScriptInfo[] Scripts, bool Changed) Scan()
@@ -29,23 +33,31 @@ internal sealed class ScriptInventory(string folder)
                     continue;
                 }
                 present.Add(file.Name);
-                if (!_known.TryGetValue(file.Name, out var known) || known.Length != file.Length || known.Written != file.LastWriteTimeUtc)
+                var mode = OperatingSystem.IsWindows() ? default : file.UnixFileMode;
+                if (!_known.TryGetValue(file.Name, out var known) || known.Length != file.Length || known.Written != file.LastWriteTimeUtc
+                    || known.Mode != mode)
                 {
-                    if (Hash(file.FullName) is not { } sha)
+                    var problem = ScriptCheck.Problem(file.FullName);
+                    if (problem is not null)
                     {
-                        continue;
+                        notRunnable?.Invoke(file.FullName, problem);
                     }
-                    known = (file.Length, file.LastWriteTimeUtc, sha);
+                    var sha = problem is null ? Hash(file.FullName) : null;
+                    var wasListed = known.Sha256 is not null;
+                    known = (file.Length, file.LastWriteTimeUtc, mode, sha);
                     _known[file.Name] = known;
-                    changed = true;
+                    changed |= sha is not null || wasListed;
                 }
-                seen.Add(new ScriptInfo { Name = file.Name, Sha256 = known.Sha256 });
+                if (known.Sha256 is { } listed)
+                {
+                    seen.Add(new ScriptInfo { Name = file.Name, Sha256 = listed });
+                }
             }
         }
         foreach (var gone in _known.Keys.Where(k => !present.Contains(k)).ToArray())
         {
+            changed |= _known[gone].Sha256 is not null;
             _known.Remove(gone);
-            changed = true;
         }
         return ([.. seen], changed);
     }

@@ -39,6 +39,8 @@ public sealed class ScriptRunner(BuilderOptions options)
             RedirectStandardError = true,
         };
         // The builder's own settings (its token above all) are not the script's business.
+        // Nor is systemd's notification socket: a script must not report the builder ready or stopping.
+        start.Environment.Remove("NOTIFY_SOCKET");
         foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("SIMPLEBB_", StringComparison.Ordinal)).ToArray())
         {
             start.Environment.Remove(key);
@@ -56,7 +58,7 @@ public sealed class ScriptRunner(BuilderOptions options)
         }
         catch (Exception ex) when (ex is Win32Exception or IOException or UnauthorizedAccessException)
         {
-            return new BuildOutcome(-1, false, clock.ElapsedMilliseconds, $"cannot start {script}: {ex.Message}", null) { ScriptSha256 = sha };
+            return new BuildOutcome(-1, false, clock.ElapsedMilliseconds, ScriptCheck.StartFailure(script, ex), null) { ScriptSha256 = sha };
         }
         process.StandardInput.Close();
 
@@ -94,7 +96,8 @@ public sealed class ScriptRunner(BuilderOptions options)
 
         if (timedOut)
         {
-            tail.Write(System.Text.Encoding.UTF8.GetBytes($"\n[simplebb: killed after the {options.BuildTimeout} timeout]\n"));
+            var seconds = options.BuildTimeout.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+            tail.Write(System.Text.Encoding.UTF8.GetBytes($"\n[simplebb: killed after {seconds} s, the build timeout (--timeout)]\n"));
         }
         else if (stopped)
         {

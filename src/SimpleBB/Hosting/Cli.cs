@@ -11,9 +11,23 @@ namespace SimpleBB.Hosting;
 /// </summary>
 public static class Cli
 {
+    /// <summary>
+    /// Gives a root command what every SimpleBB executable has beyond its own options (--version with -V, printing
+    /// name, version and commit); the documentation generator calls it too, so man pages list the same options.
+    /// </summary>
+    public static RootCommand Prepare(RootCommand root)
+    {
+        if (root.Options.OfType<VersionOption>().FirstOrDefault() is { } version)
+        {
+            version.Aliases.Add("-V");
+            version.Action = new VersionAction();
+        }
+        return root;
+    }
+
     public static async Task<int> RunAsync(RootCommand root, string[] args)
     {
-        var parse = root.Parse(args);
+        var parse = Prepare(root).Parse(args);
         if (parse.Action is ParseErrorAction && parse.Errors.Count > 0)
         {
             foreach (var error in parse.Errors)

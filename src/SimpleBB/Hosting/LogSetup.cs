@@ -39,8 +39,12 @@ public static class LogSetup
             .WriteTo.Console(outputTemplate: ConsoleTemplate, standardErrorFromLevel: LogEventLevel.Verbose)
             .CreateLogger();
 
+    /// <summary>
+    /// Under systemd the console lines go to the journal, which has its own timestamps and levels
+    /// (<see cref="JournalFormatter"/>); at a terminal they carry the time.
+    /// </summary>
     private static LoggerConfiguration WithConsole(LoggerConfiguration config, bool console) =>
-        console
-            ? config.WriteTo.Console(outputTemplate: ConsoleTemplate, standardErrorFromLevel: LogEventLevel.Verbose)
-            : config;
+        !console ? config
+        : JournalFormatter.StderrIsJournal() ? config.WriteTo.Console(new JournalFormatter(), standardErrorFromLevel: LogEventLevel.Verbose)
+        : config.WriteTo.Console(outputTemplate: ConsoleTemplate, standardErrorFromLevel: LogEventLevel.Verbose);
 }

@@ -122,13 +122,16 @@ public static class Names
         return false;
     }
 
-    /// <summary>Renders a value for an error message with control characters made visible and the length bounded.</summary>
-    public static string Printable(string value)
+    /// <summary>
+    /// Renders a value for an error message with control characters made visible and the length bounded
+    /// (60 by default: enough for a name; a peer's explanation needs more, or it is cut mid-sentence).
+    /// </summary>
+    public static string Printable(string value, int max = 60)
     {
-        var builder = new StringBuilder(Math.Min(value.Length, 64));
+        var builder = new StringBuilder(Math.Min(value.Length, max + 4));
         foreach (var c in value)
         {
-            if (builder.Length >= 60)
+            if (builder.Length >= max)
             {
                 builder.Append('…');
                 break;

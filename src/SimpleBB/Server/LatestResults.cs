@@ -65,7 +65,7 @@ internal sealed class LatestResults(int capacity)
             }
             return MachineDifference.Describe(results.Results
                 .Where(r => r.Outcome != "N/A")
-                .Select(r => (r.Outcome == "SUCCESS", r.Uname, r.Runtime)));
+                .Select(r => (r.Outcome == "SUCCESS", r.Uname, r.Runtime, r.ScriptSha256)));
         }
     }
 }

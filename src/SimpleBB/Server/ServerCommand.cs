@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Net;
 using System.Net.Sockets;
 using SimpleBB.Hosting;
 using SimpleBB.Protocol;
@@ -12,7 +11,7 @@ public static class ServerCommand
     public static RootCommand Create()
     {
         var listen = EnvOptions.String("--listen", ["-l"], "SIMPLEBB_LISTEN", () => "0.0.0.0",
-            "Address to listen on (0.0.0.0: all IPv4 interfaces, :: for IPv6 too)");
+            "Address or host name to listen on (0.0.0.0: all IPv4 interfaces, :: for IPv6 too)");
         var port = EnvOptions.Int("--port", ["-p"], "SIMPLEBB_PORT", ProtocolLimits.DefaultPort, 0, 65535, "TCP port");
         var logFile = EnvOptions.String("--log-file", [], "SIMPLEBB_LOG_FILE", () => "server.log",
             "Where results and events are logged; the current file keeps this name when it rotates");
@@ -60,10 +59,9 @@ public static class ServerCommand
         };
         root.SetAction(async (parse, cancellationToken) =>
         {
-            var listenAddress = parse.GetValue(listen)!;
-            if (!IPAddress.TryParse(listenAddress, out _))
+            if (ListenAddress.Resolve(parse.GetValue(listen)!, out var problem) is not { } listenAddress)
             {
-                await Console.Error.WriteLineAsync($"simplebb-server: --listen \"{listenAddress}\" is not an IP address");
+                await Console.Error.WriteLineAsync($"simplebb-server: {problem}");
                 return ExitCodes.Usage;
             }
             string? secret = null;

@@ -70,6 +70,7 @@ public static class SuggestClient
                         var answered = new SuggestOutcome(revisions[outcomes.Count], accepted.Id, accepted.Builders, null, null)
                         {
                             BuilderNames = accepted.BuilderNames ?? [],
+                            WithScript = accepted.WithScript,
                         };
                         outcomes.Add(answered);
                         onEvent?.Invoke(answered, accepted);

@@ -28,7 +28,8 @@ public static class SuggestCommand
             simplebb-suggest: asks a SimpleBB server to have every connected builder build PROJECT at each REVISION,
             and prints the build id the server assigned and how many builders received it.
             With no REVISION it reads git post-receive lines ("<old> <new> <ref>") from stdin and suggests every
-            created or updated branch, skipping deleted branches, tags and malformed lines.
+            created or updated branch, skipping deleted branches, tags and malformed lines (standard input must not be
+            a terminal then). A suggestion no builder can build is still accepted, but its line says nothing will be built.
 
             The server's token is read from --token, --token-file or ~/.simplebb/token.
 
@@ -43,6 +44,13 @@ public static class SuggestCommand
         security.AddTo(root);
         root.SetAction(async (parse, cancellationToken) =>
         {
+            // An argument takes any token, so "--bogus" would become the project; say what the other tools say instead.
+            if (UnknownOption(parse, [parse.GetValue(project) ?? "", .. parse.GetValue(revisions) ?? []]) is { } unknown)
+            {
+                await Console.Error.WriteLineAsync($"simplebb-suggest: Unrecognized command or argument '{unknown}'.");
+                await Console.Error.WriteLineAsync("Try 'simplebb-suggest --help'.");
+                return ExitCodes.Usage;
+            }
             var name = parse.GetValue(project)!;
             if (Names.CheckProject(name) is { } badProject)
             {
@@ -52,10 +60,18 @@ public static class SuggestCommand
             var wanted = parse.GetValue(revisions) ?? [];
             if (wanted.Length == 0)
             {
+                if (!Console.IsInputRedirected)
+                {
+                    await Console.Error.WriteLineAsync(
+                        $"simplebb-suggest: no REVISION given and standard input is a terminal; give one (simplebb-suggest {name} master) or pipe git post-receive lines in");
+                    await Console.Error.WriteLineAsync("Try 'simplebb-suggest --help'.");
+                    return ExitCodes.Usage;
+                }
                 wanted = [.. PostReceive.Branches(ReadLines(Console.In)).Where(branch => Usable(branch, quiet: false))];
                 if (wanted.Length == 0)
                 {
-                    await Console.Error.WriteLineAsync("simplebb-suggest: no branch to suggest on stdin");
+                    // A push of tags or deletions only: normal, so not worded like an error in the pusher's terminal.
+                    Console.Out.WriteLine($"{name}: no branch created or updated, no build suggested");
                     return ExitCodes.Ok;
                 }
             }
@@ -104,7 +120,7 @@ public static class SuggestCommand
             {
                 if (outcome.BuildId is not null)
                 {
-                    Console.Out.WriteLine($"{name} {outcome.Revision}: build {outcome.BuildId} sent to {outcome.Builders} builder{(outcome.Builders == 1 ? "" : "s")}");
+                    Console.Out.WriteLine(AcceptedLine(name, outcome));
                 }
                 else
                 {
@@ -115,6 +131,42 @@ public static class SuggestCommand
             return exit;
         });
         return root;
+    }
+
+    /// <summary>
+    /// "foo master: build X sent to 2 builders", saying so when nothing will be built: a suggestion that no builder can
+    /// build is still accepted (exit 0, so a hook never fails a push), but must not read like a success.
+    /// </summary>
+    internal static string AcceptedLine(string project, SuggestOutcome outcome)
+    {
+        var line = $"{project} {outcome.Revision}: build {outcome.BuildId} sent to {outcome.Builders} builder{(outcome.Builders == 1 ? "" : "s")}";
+        if (outcome.Builders == 0)
+        {
+            return $"{line}: no builder is connected, nothing will be built";
+        }
+        if (outcome.WithScript == 0)
+        {
+            return $"{line}, but no builder has a script for {project}: nothing will be built";
+        }
+        return outcome.WithScript < outcome.Builders ? $"{line}, {outcome.WithScript} with a script for {project}" : line;
+    }
+
+    /// <summary>The first PROJECT or REVISION that looks like an option and does not follow "--", or null.</summary>
+    private static string? UnknownOption(ParseResult parse, string[] arguments)
+    {
+        foreach (var token in parse.Tokens)
+        {
+            if (token.Type == System.CommandLine.Parsing.TokenType.DoubleDash)
+            {
+                return null;
+            }
+            if (token.Type == System.CommandLine.Parsing.TokenType.Argument && token.Value.Length > 1 && token.Value.StartsWith('-')
+                && arguments.Contains(token.Value))
+            {
+                return token.Value;
+            }
+        }
+        return null;
     }
 
     private static bool Usable(string revision, bool quiet)

@@ -8,6 +8,9 @@ namespace SimpleBB.Suggest;
 /// </summary>
 public sealed record SuggestOutcome(string Revision, string? BuildId, int Builders, string? ErrorCode, string? Error)
 {
+    /// <summary>How many of the builders said they have a script for the project; 0 means nothing will be built.</summary>
+    public int WithScript { get; init; }
+
     /// <summary>With --wait: the builders that received the build.</summary>
     public IReadOnlyList<string> BuilderNames { get; init; } = [];
 

@@ -62,7 +62,7 @@ public static class WaitReport
         Add(parts, results.Count(r => r.TimedOut), "timed out");
         Add(parts, results.Count(r => r.MissingScript && !r.TimedOut), "not applicable");
         var summary = $"{project} {outcome.Revision} [build {outcome.BuildId}] on {outcome.Builders} builder{(outcome.Builders == 1 ? "" : "s")}: {string.Join(", ", parts)}";
-        if (MachineDifference.Describe(results.Where(r => !r.MissingScript).Select(r => (Verdict(r) == "PASS", r.Uname, r.Runtime))) is { } difference)
+        if (MachineDifference.Describe(results.Where(r => !r.MissingScript).Select(r => (Verdict(r) == "PASS", r.Uname, r.Runtime, r.ScriptSha256))) is { } difference)
         {
             summary += $"; machine-specific: {difference}";
         }

@@ -57,11 +57,21 @@ internal static class Executables
         return info;
     }
 
+    /// <summary>The build configuration of these tests (and so of the executables they run): Debug or Release.</summary>
+    public static string Configuration =>
+        new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+
     /// <summary>Runs to completion (with a deadline) and returns the exit code and both outputs.</summary>
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string name, IEnumerable<string> args,
-        string? stdin = null, IDictionary<string, string>? env = null)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string name, IEnumerable<string> args,
+        string? stdin = null, IDictionary<string, string>? env = null) =>
+        RunAsync(StartInfo(name, args, env), stdin);
+
+    /// <summary>Runs any prepared process to completion (with a deadline) and returns the exit code and both outputs.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(ProcessStartInfo info, string? stdin = null)
     {
-        using var process = Process.Start(StartInfo(name, args, env))!;
+        var args = info.ArgumentList;
+        var name = info.FileName;
+        using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (stdin is not null)
@@ -77,7 +87,7 @@ internal static class Executables
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"simplebb-{name} {string.Join(' ', args)} did not exit");
+            throw new TimeoutException($"{name} {string.Join(' ', args)} did not exit");
         }
         return (process.ExitCode, await stdout, await stderr);
     }
