@@ -177,7 +177,7 @@ public static class Benchmark
 
         var counter = new FanOutCounter();
         var builders = new List<SimBuilder>();
-        using var suggester = await ProtocolClient.ConnectAsync(server.EndPoint, Roles.Suggest, cancellationToken).ConfigureAwait(false);
+        await using var suggester = await server.ConnectClientAsync(Roles.Suggest, [], cancellationToken).ConfigureAwait(false);
         try
         {
             var sizes = options.FanOutSizes;
@@ -216,7 +216,7 @@ public static class Benchmark
                 {
                     var done = counter.Expect(size);
                     var start = Stopwatch.GetTimestamp();
-                    await suggester.SendAsync(new SuggestMessage { Project = Project, Revision = $"n{size}-{round}" }, cancellationToken).ConfigureAwait(false);
+                    Send(suggester, new SuggestMessage { Project = Project, Revision = $"n{size}-{round}" });
                     var end = await done.WaitAsync(Patience, cancellationToken).ConfigureAwait(false);
                     if (await suggester.ReceiveAsync(cancellationToken).ConfigureAwait(false) is not Accepted { } accepted || accepted.Builders != size)
                     {
@@ -271,7 +271,7 @@ public static class Benchmark
         var builders = new List<SimBuilder>();
         var suggestRate = new Samples();
         var resultRate = new Samples();
-        using var suggester = await ProtocolClient.ConnectAsync(server.EndPoint, Roles.Suggest, cancellationToken).ConfigureAwait(false);
+        await using var suggester = await server.ConnectClientAsync(Roles.Suggest, [], cancellationToken).ConfigureAwait(false);
         try
         {
             await ConnectAsync(server, builders, BuilderCount, counter, cancellationToken).ConfigureAwait(false);
@@ -332,7 +332,7 @@ public static class Benchmark
             batch.Write(MessageCodec.Encode(new SuggestMessage { Project = Project, Revision = prefix + i, Wait = wait }));
             if ((i + 1) % 32 == 0 || i == count - 1)
             {
-                await suggester.SendAsync(batch.WrittenMemory, cancellationToken).ConfigureAwait(false);
+                Send(suggester, batch.WrittenMemory.ToArray()); // the queue keeps the frame: the batch buffer is reused
                 batch.ResetWrittenCount();
             }
             while (i + 1 - answered > Window)
@@ -354,7 +354,7 @@ public static class Benchmark
         var successes = 0;
         while (true)
         {
-            var message = await suggester.ReceiveAsync(cancellationToken).WaitAsync(Patience, cancellationToken).ConfigureAwait(false);
+            var message = await suggester.ReceiveAsync(cancellationToken).AsTask().WaitAsync(Patience, cancellationToken).ConfigureAwait(false);
             if (message is Accepted)
             {
                 return successes;
@@ -373,8 +373,8 @@ public static class Benchmark
         const int BuilderCount = 10;
         await using var server = await ServerProcess.StartAsync(options.BinDirectory, Path.Combine(work, "e2e"), cancellationToken)
             .ConfigureAwait(false);
-        using var watch = await RegistrationWatch.StartAsync(server, cancellationToken).ConfigureAwait(false);
-        using var suggester = await ProtocolClient.ConnectAsync(server.EndPoint, Roles.Suggest, cancellationToken).ConfigureAwait(false);
+        await using var watch = await RegistrationWatch.StartAsync(server, cancellationToken).ConfigureAwait(false);
+        await using var suggester = await server.ConnectClientAsync(Roles.Suggest, [], cancellationToken).ConfigureAwait(false);
         var builders = new List<BuilderProcess>();
         var registered = new Samples();
         var builderRss = new Samples();
@@ -472,7 +472,7 @@ public static class Benchmark
     private static async Task<TimeSpan> BuildOnceAsync(ProtocolClient suggester, string revision, int builders, CancellationToken cancellationToken)
     {
         var start = Stopwatch.GetTimestamp();
-        await suggester.SendAsync(new SuggestMessage { Project = Project, Revision = revision, Wait = true }, cancellationToken).ConfigureAwait(false);
+        Send(suggester, new SuggestMessage { Project = Project, Revision = revision, Wait = true });
         var answer = await suggester.ReceiveAsync(cancellationToken).ConfigureAwait(false);
         if (answer is not Accepted accepted || accepted.Builders != builders)
         {
@@ -487,15 +487,26 @@ public static class Benchmark
 
     private static async Task ExpectSuccessAsync(ProtocolClient suggester, CancellationToken cancellationToken)
     {
-        while (!IsSuccess(await suggester.ReceiveAsync(cancellationToken).WaitAsync(Patience, cancellationToken).ConfigureAwait(false)))
+        while (!IsSuccess(await suggester.ReceiveAsync(cancellationToken).AsTask().WaitAsync(Patience, cancellationToken).ConfigureAwait(false)))
         {
             // accepted answers of pipelined suggestions arrive among the results
         }
     }
 
-    /// <summary>True for a successful result; throws for a failed or lost build; false for anything else.</summary>
+    private static void Send(ProtocolClient client, Message message) => Send(client, MessageCodec.Encode(message));
+
+    private static void Send(ProtocolClient client, ReadOnlyMemory<byte> frames)
+    {
+        if (!client.TrySend(frames))
+        {
+            throw new IOException("the client's send queue is full or closed");
+        }
+    }
+
+    /// <summary>True for a successful result; throws for a failed or lost build or an error; false for anything else.</summary>
     private static bool IsSuccess(Message message) => message switch
     {
+        ErrorMessage error => throw new IOException($"server error {error.Code}: {error.Message}"),
         ResultMessage { ExitCode: 0 } => true,
         ResultMessage result => throw new IOException($"build {result.Id} on {result.Builder} ended {result.Outcome}: {result.Output}"),
         LostMessage lost => throw new IOException($"builder {lost.Builder} lost build {lost.Id}: {lost.Reason}"),

@@ -5,7 +5,7 @@ using SimpleBB.Protocol;
 namespace SimpleBB.Bench;
 
 /// <summary>Follows the server's status events to see the moment each builder is registered.</summary>
-public sealed class RegistrationWatch : IDisposable
+public sealed class RegistrationWatch : IAsyncDisposable
 {
     private readonly ProtocolClient _client;
     private readonly ConcurrentDictionary<string, TaskCompletionSource<long>> _connected = new(StringComparer.Ordinal);
@@ -15,8 +15,7 @@ public sealed class RegistrationWatch : IDisposable
 
     public static async Task<RegistrationWatch> StartAsync(ServerProcess server, CancellationToken cancellationToken)
     {
-        var client = await ProtocolClient.ConnectAsync(server.EndPoint, Roles.Status, cancellationToken).ConfigureAwait(false);
-        await client.SendAsync(new StatusRequest { Follow = true }, cancellationToken).ConfigureAwait(false);
+        var client = await server.ConnectClientAsync(Roles.Status, [new StatusRequest { Follow = true }], cancellationToken).ConfigureAwait(false);
         if (await client.ReceiveAsync(cancellationToken).ConfigureAwait(false) is not Snapshot)
         {
             throw new IOException("expected a status snapshot");
@@ -48,10 +47,10 @@ public sealed class RegistrationWatch : IDisposable
         }
     }
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
-        _stop.Cancel();
-        _client.Dispose();
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _client.DisposeAsync().ConfigureAwait(false);
         _stop.Dispose();
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using SimpleBB.Protocol;
 
 namespace SimpleBB.Bench;
 
@@ -30,6 +31,16 @@ public sealed class ServerProcess : IAsyncDisposable
     public string LogFile => Path.Combine(Folder, "server.log");
 
     public IPEndPoint EndPoint => new(IPAddress.Loopback, Port);
+
+    /// <summary>
+    /// A suggest or status connection through the library's client, welcomed, with <paramref name="pipelined"/> sent
+    /// after hello. Its queue takes a whole window of pipelined suggestions (see Benchmark.SuggestManyAsync).
+    /// </summary>
+    public Task<ProtocolClient> ConnectClientAsync(string role, IEnumerable<Message> pipelined, CancellationToken cancellationToken) =>
+        ProtocolClient.ConnectAsync(
+            new ProtocolClientOptions { Host = "127.0.0.1", Port = Port, MaxLineBytes = 64 * 1024 * 1024, MaxPendingMessages = 4096 },
+            new Hello { Role = role, Name = "bench-" + role, Version = "bench", Protocol = ProtocolLimits.Version, Token = Token },
+            pipelined, null, cancellationToken);
 
     /// <summary>Resident memory now, from /proc.</summary>
     public long RssBytes => Rss.Of(_process.Id);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using SimpleBB.Hosting;
 using SimpleBB.IntegrationTests.Infrastructure;
 using SimpleBB.Protocol;
 using SimpleBB.Suggest;
@@ -60,7 +61,7 @@ public sealed class HostileServerTests : IDisposable
             }
 
             var codes = new List<string>();
-            while (codes.Count < 7)
+            while (codes.Count < 6)
             {
                 switch (await ReadAsync(reader))
                 {
@@ -72,7 +73,8 @@ public sealed class HostileServerTests : IDisposable
                         break;
                 }
             }
-            Assert.Equal([ErrorCodes.BadJson, ErrorCodes.BadUtf8, ErrorCodes.UnknownType, ErrorCodes.BadProject, ErrorCodes.BadRevision,
+            // An unknown type is skipped without an answer: a newer server may send messages this builder does not know.
+            Assert.Equal([ErrorCodes.BadJson, ErrorCodes.BadUtf8, ErrorCodes.BadProject, ErrorCodes.BadRevision,
                 ErrorCodes.BadMessage, ErrorCodes.BadJson], codes);
 
             // An endless line: the builder must stop reading it, close, and come back.
@@ -111,9 +113,9 @@ public sealed class HostileServerTests : IDisposable
             Assert.IsType<Hello>(await ReadAsync(reader));
             await socket.SendAsync("\u0001garbage that is not a message\n"u8.ToArray());
 
-            var error = await Assert.ThrowsAsync<SuggestException>(() => suggesting);
-            Assert.True(error.Connected);
-            Assert.False(string.IsNullOrWhiteSpace(error.Message));
+            var error = await Assert.ThrowsAsync<BadServerMessageException>(() => suggesting);
+            Assert.Equal(ErrorCodes.BadJson, error.Code);
+            Assert.Equal(ExitCodes.Failure, SuggestCommand.ExitCodeFor(error));
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Security.Authentication;
 using SimpleBB.IntegrationTests.Infrastructure;
 using SimpleBB.Protocol;
 using SimpleBB.Suggest;
@@ -30,8 +31,8 @@ public sealed class SecurityTests : IDisposable
             Assert.Equal(ErrorCodes.Unauthorized, (await peer.ReceiveAsync<ErrorMessage>()).Code);
             Assert.True(await peer.IsClosedByServerAsync());
         }
-        var refused = await Assert.ThrowsAsync<SuggestException>(() => SuggestAsync(server.Port, "wrong"));
-        Assert.Contains("unauthorized", refused.Message);
+        var refused = await Assert.ThrowsAsync<ServerRefusedException>(() => SuggestAsync(server.Port, "wrong"));
+        Assert.Equal(ErrorCodes.Unauthorized, refused.Code);
         Assert.Equal(0, server.Server.ConnectedBuilders);
 
         await using var builder = BuilderFixture.Start(_dir.Path, server.Port, "trusted", _dir["scripts"], o => o with { Token = Secret });
@@ -50,11 +51,11 @@ public sealed class SecurityTests : IDisposable
         await using var server = ServerFixture.Start(_dir.Path, configure: o => o with { Token = Secret });
         for (var i = 0; i < 10; i++)
         {
-            await Assert.ThrowsAsync<SuggestException>(() => SuggestAsync(server.Port, "guess" + i));
+            await Assert.ThrowsAsync<ServerRefusedException>(() => SuggestAsync(server.Port, "guess" + i));
         }
 
         var clock = Stopwatch.StartNew();
-        await Assert.ThrowsAsync<SuggestException>(() => SuggestAsync(server.Port, "guess-11"));
+        await Assert.ThrowsAsync<ServerRefusedException>(() => SuggestAsync(server.Port, "guess-11"));
 
         Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1.5), $"the 11th failure was answered after {clock.Elapsed}");
     }
@@ -123,9 +124,9 @@ public sealed class SecurityTests : IDisposable
         using var other = TestCertificate.Create("CN=someone-else");
         await using var server = ServerFixture.Start(_dir.Path, configure: o => o with { Certificate = certificate });
 
-        var wrongPin = await Assert.ThrowsAsync<SuggestException>(() => SuggestAsync(server.Port, null, new ClientTls { Fingerprint = TestCertificate.Fingerprint(other) }));
-        var wrongCa = await Assert.ThrowsAsync<SuggestException>(() => SuggestAsync(server.Port, null, new ClientTls { CaFile = TestCertificate.WritePublic(other, _dir["other.pem"]) }));
-        var systemStore = await Assert.ThrowsAsync<SuggestException>(() => SuggestAsync(server.Port, null, new ClientTls()));
+        var wrongPin = await Assert.ThrowsAsync<AuthenticationException>(() => SuggestAsync(server.Port, null, new ClientTls { Fingerprint = TestCertificate.Fingerprint(other) }));
+        var wrongCa = await Assert.ThrowsAsync<AuthenticationException>(() => SuggestAsync(server.Port, null, new ClientTls { CaFile = TestCertificate.WritePublic(other, _dir["other.pem"]) }));
+        var systemStore = await Assert.ThrowsAsync<AuthenticationException>(() => SuggestAsync(server.Port, null, new ClientTls()));
 
         Assert.Contains("pinned fingerprint", wrongPin.Message);
         Assert.Contains("not signed by the given CA", wrongCa.Message);
@@ -147,7 +148,7 @@ public sealed class SecurityTests : IDisposable
             await plainPeer.SendAsync(new Hello { Role = Roles.Suggest, Name = "plain", Version = "1", Protocol = ProtocolLimits.Version });
             Assert.True(await plainPeer.IsClosedByServerAsync());
         }
-        var tlsToPlain = await Assert.ThrowsAsync<SuggestException>(() => SuggestAsync(plainServer.Port, null, tls));
+        var tlsToPlain = await Assert.ThrowsAsync<AuthenticationException>(() => SuggestAsync(plainServer.Port, null, tls));
 
         Assert.Contains("TLS with 127.0.0.1:", tlsToPlain.Message);
         await tlsServer.WaitForLogAsync("TLS handshake with 127.0.0.1:");

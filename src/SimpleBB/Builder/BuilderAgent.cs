@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Serilog;
 using SimpleBB.Hosting;
 using SimpleBB.Protocol;
@@ -34,7 +33,7 @@ public sealed class BuilderAgent
     public Outbox Outbox { get; }
 
     /// <summary>True while the server has welcomed the current connection.</summary>
-    public bool IsConnected => _link?.Welcomed == true;
+    public bool IsConnected => _link is not null;
 
     private string ServerAddress => $"{_options.Host}:{_options.Port}";
 
@@ -60,6 +59,10 @@ public sealed class BuilderAgent
 
     private async Task ConnectLoopAsync(CancellationToken cancellationToken)
     {
+        var client = new ProtocolClientOptions
+        {
+            Host = _options.Host, Port = _options.Port, Tls = _options.Tls, MaxLineBytes = _options.MaxLineBytes, MaxPendingMessages = 65_536,
+        };
         var failures = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -67,23 +70,27 @@ public sealed class BuilderAgent
             var welcomed = false;
             try
             {
-                var connection = await Connector.ConnectAsync(_options.Host, _options.Port, _options.Tls, _options.MaxLineBytes,
-                    maxPendingMessages: 65_536, cancellationToken).ConfigureAwait(false);
+                var connection = await ProtocolClient.ConnectAsync(client, CreateHello(), [], _log, cancellationToken).ConfigureAwait(false);
                 (reason, welcomed) = await ServeAsync(connection, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
                 return;
             }
-            catch (SocketException ex)
+            catch (ServerRefusedException ex)
             {
-                reason = $"cannot connect: {ex.Message}";
+                _log.Error("Server {Server} refused this builder: {Code}: {Reason}", ServerAddress, ex.Code, Names.Printable(ex.Reason, 500));
+                reason = $"refused ({ex.Code})";
             }
-            catch (System.Security.Authentication.AuthenticationException ex)
+            catch (ServerUnreachableException ex)
+            {
+                reason = $"cannot connect: {ex.Reason}";
+            }
+            catch (Exception ex) when (ex is ProtocolClientException or TimeoutException or System.Security.Authentication.AuthenticationException)
             {
                 reason = ex.Message;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex)
             {
                 // A bug or a surprise from the network must not end the reconnect loop.
                 _log.Error(ex, "Unexpected failure talking to {Server}", ServerAddress);
@@ -108,28 +115,32 @@ public sealed class BuilderAgent
         }
     }
 
-    /// <summary>Serves one connection until it ends; returns why, and whether the server had welcomed us.</summary>
-    private async Task<(string Reason, bool Welcomed)> ServeAsync(LineConnection connection, CancellationToken cancellationToken)
+    /// <summary>This builder's hello: who it is, its machine, and the scripts it has now.</summary>
+    private Hello CreateHello()
     {
-        await using var _ = connection;
-        var link = new ServerLink(connection, TimeSpan.FromSeconds(10));
-        using var closing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var sending = SendLoopAsync(connection, closing);
-        var watching = link.WatchAsync(closing.Token);
         ScriptInfo[] scripts;
         lock (_scripts)
         {
             scripts = _scripts.Scan().Scripts;
         }
-        connection.TrySend(new Hello
+        return new Hello
         {
             Role = Roles.Builder, Name = _options.Name, Version = ProductInfo.Version, Protocol = ProtocolLimits.Version, Token = _options.Token,
             Uname = SystemInfo.Uname, Runtime = ProductInfo.Runtime, Scripts = scripts,
-        });
+        };
+    }
+
+    /// <summary>Serves one welcomed connection until it ends; returns why, and whether it counts as a success for the backoff.</summary>
+    private async Task<(string Reason, bool Welcomed)> ServeAsync(ProtocolClient client, CancellationToken cancellationToken)
+    {
+        var link = new ServerLink(client);
+        using var closing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        OnWelcome(link, client.Welcome);
+        var watching = link.WatchAsync(closing.Token);
         var rescanning = RescanAsync(link, closing.Token);
         var delivering = DeliverAsync(link, closing.Token);
 
-        var reason = "the server closed the connection";
+        string reason;
         try
         {
             var reading = ReadAsync(link, closing.Token);
@@ -140,13 +151,9 @@ public sealed class BuilderAgent
         {
             reason = "stopping";
         }
-        catch (LineTooLongException ex)
+        catch (ProtocolClientException ex)
         {
-            reason = $"the server sent a line longer than {ex.MaxLineBytes} bytes";
-        }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
-        {
-            reason = $"connection lost: {ex.InnerException?.Message ?? ex.Message}";
+            reason = ex.Message;
         }
         finally
         {
@@ -155,10 +162,10 @@ public sealed class BuilderAgent
                 _link = null;
             }
             await closing.CancelAsync().ConfigureAwait(false);
-            connection.CompleteSending();
-            await Task.WhenAll(sending, watching, rescanning, delivering).WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await client.CloseAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+            await Task.WhenAll(watching, rescanning, delivering).WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
-        return (reason, link.Welcomed && !link.Replaced);
+        return (reason, !link.Replaced);
     }
 
     /// <summary>Tells the server when the scripts folder changes (checked every <see cref="BuilderOptions.ScriptsRescan"/>).</summary>
@@ -173,51 +180,36 @@ public sealed class BuilderAgent
             {
                 (scripts, changed) = _scripts.Scan();
             }
-            if (changed && link.Welcomed)
+            if (changed)
             {
                 _log.Information("Scripts changed: {Count} script(s) now", scripts.Length);
-                link.Connection.TrySend(new ScriptsMessage { Scripts = scripts });
+                link.Client.TrySend(new ScriptsMessage { Scripts = scripts });
             }
         }
     }
 
-    private static async Task SendLoopAsync(LineConnection connection, CancellationTokenSource closing)
-    {
-        try
-        {
-            await connection.RunSendLoopAsync(closing.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
-        {
-            // The read side reports why the connection ended.
-        }
-        finally
-        {
-            await closing.CancelAsync().ConfigureAwait(false);
-        }
-    }
-
+    /// <summary>Handles the server's messages until the connection ends (by an exception: bye, close, a bad line).</summary>
     private async Task<string> ReadAsync(ServerLink link, CancellationToken cancellationToken)
     {
-        await foreach (var line in link.Connection.ReadLinesAsync(cancellationToken).ConfigureAwait(false))
+        while (true)
         {
-            link.LastReceived = Environment.TickCount64;
-            var decoded = MessageCodec.Decode(line);
-            if (decoded.Message is not { } message)
+            Message message;
+            try
+            {
+                message = await link.Client.ReceiveAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (BadServerMessageException ex) when (ex.CanContinue)
             {
                 // A build whose id is valid but whose project or revision is not is refused with its id, so the
                 // server stops expecting a result for it.
-                _log.Warning("Bad message from server {Server}: {Code}: {Reason}{Build}", ServerAddress, decoded.ErrorCode, Names.Printable(decoded.Reason!),
-                    decoded.Id is null ? "" : $" [build {decoded.Id}]");
-                link.Connection.TrySend(new ErrorMessage { Code = decoded.ErrorCode!, Message = decoded.Reason!, Id = decoded.Id });
+                _log.Warning("Bad message from server {Server}: {Code}: {Reason}{Build}", ServerAddress, ex.Code, Names.Printable(ex.Reason),
+                    ex.Id is null ? "" : $" [build {ex.Id}]");
+                link.Client.TrySend(new ErrorMessage { Code = ex.Code, Message = ex.Reason, Id = ex.Id });
                 continue;
             }
             switch (message)
             {
-                case Welcome welcome when !link.Welcomed:
-                    OnWelcome(link, welcome);
-                    break;
-                case BuildMessage build when link.Welcomed:
+                case BuildMessage build:
                     OnBuild(link, build);
                     break;
                 case Ack ack:
@@ -226,28 +218,19 @@ public sealed class BuilderAgent
                         _acked.Release();
                     }
                     break;
-                case Ping:
-                    link.Connection.TrySend(Pong.Instance);
-                    break;
-                case Pong:
-                    break;
                 case ErrorMessage error:
                     OnError(link, error);
                     break;
-                case Bye bye:
-                    return $"the server is going away ({Names.Printable(bye.Reason)})";
                 default:
                     _log.Warning("Unexpected {Type} from server {Server}; ignored", message.Type, ServerAddress);
-                    link.Connection.TrySend(new ErrorMessage { Code = ErrorCodes.NotAllowed, Message = $"a builder does not accept \"{message.Type}\" here" });
+                    link.Client.TrySend(new ErrorMessage { Code = ErrorCodes.NotAllowed, Message = $"a builder does not accept \"{message.Type}\" here" });
                     break;
             }
         }
-        return "the server closed the connection";
     }
 
     private void OnWelcome(ServerLink link, Welcome welcome)
     {
-        link.Welcomed = true;
         if (welcome.HeartbeatSeconds > 0)
         {
             link.HeartbeatInterval = TimeSpan.FromSeconds(welcome.HeartbeatSeconds);
@@ -265,16 +248,12 @@ public sealed class BuilderAgent
     /// </summary>
     private async Task DeliverAsync(ServerLink link, CancellationToken cancellationToken)
     {
-        while (!link.Welcomed)
-        {
-            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
-        }
         var olderThan = DateTime.MaxValue;
         while (true)
         {
             foreach (var (_, frame) in Outbox.ReadAll(olderThan))
             {
-                while (!link.Connection.TrySend(frame))
+                while (!link.Client.TrySend(frame))
                 {
                     await Task.Delay(20, cancellationToken).ConfigureAwait(false);
                 }
@@ -290,7 +269,7 @@ public sealed class BuilderAgent
         {
             _log.Warning("Refused {Project}/{Revision}: {Count} builds already waiting [build {BuildId}]",
                 build.Project, build.Revision, _options.MaxWaitingBuilds, build.Id);
-            link.Connection.TrySend(new ErrorMessage { Code = ErrorCodes.Unavailable, Message = "too many builds waiting", Id = build.Id });
+            link.Client.TrySend(new ErrorMessage { Code = ErrorCodes.Unavailable, Message = "too many builds waiting", Id = build.Id });
             return;
         }
         _log.Information("Queued {Project}/{Revision} [build {BuildId}]", build.Project, build.Revision, build.Id);
@@ -298,11 +277,6 @@ public sealed class BuilderAgent
 
     private void OnError(ServerLink link, ErrorMessage error)
     {
-        if (!link.Welcomed)
-        {
-            _log.Error("Server {Server} refused this builder: {Code}: {Reason}", ServerAddress, error.Code, Names.Printable(error.Message, 500));
-            return;
-        }
         if (error.Code == ErrorCodes.Replaced)
         {
             link.Replaced = true;
@@ -343,7 +317,7 @@ public sealed class BuilderAgent
             _log.Information("Building {Project}/{Revision} [build {BuildId}]", build.Project, build.Revision, build.Id);
             foreach (var each in builds)
             {
-                _link?.Connection.TrySend(new StartedMessage { Id = each.Id });
+                _link?.Client.TrySend(new StartedMessage { Id = each.Id });
             }
             BuildOutcome outcome;
             try
@@ -389,7 +363,7 @@ public sealed class BuilderAgent
                 _log.Error("Cannot store the result of build {BuildId} in {Outbox}: {Reason}; sending it without a copy on disk",
                     result.Id, Outbox.Folder, ex.Message);
             }
-            _link?.Connection.TrySend(frame);
+            _link?.Client.TrySend(frame);
         }
     }
 }

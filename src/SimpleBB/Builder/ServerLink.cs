@@ -3,24 +3,19 @@ using SimpleBB.Protocol;
 namespace SimpleBB.Builder;
 
 /// <summary>
-/// The builder's view of one connection to the server: whether the server has welcomed it, when it last heard
-/// from the server, and the heartbeat that detects a server that went silent (a half-open connection).
+/// The builder's view of one welcomed connection to the server: whether another builder took its name over, and
+/// the heartbeat that detects a server that went silent (a half-open connection).
 /// </summary>
-internal sealed class ServerLink(LineConnection connection, TimeSpan welcomeTimeout)
+internal sealed class ServerLink(ProtocolClient client)
 {
     private static readonly ReadOnlyMemory<byte> PingFrame = MessageCodec.Encode(Ping.Instance);
 
-    private readonly long _opened = Environment.TickCount64;
     private long _lastPing;
 
-    public LineConnection Connection { get; } = connection;
-
-    public bool Welcomed { get; set; }
+    public ProtocolClient Client { get; } = client;
 
     /// <summary>Another builder with the same name took over; reconnecting at once would only flap.</summary>
     public bool Replaced { get; set; }
-
-    public long LastReceived { get; set; } = Environment.TickCount64;
 
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
 
@@ -32,18 +27,15 @@ internal sealed class ServerLink(LineConnection connection, TimeSpan welcomeTime
         {
             var now = Environment.TickCount64;
             var interval = (long)HeartbeatInterval.TotalMilliseconds;
-            if (!Welcomed && now - _opened > welcomeTimeout.TotalMilliseconds)
-            {
-                return $"no welcome from the server within {welcomeTimeout.TotalSeconds:0.#} s";
-            }
-            if (now - LastReceived > 3 * interval)
+            var silent = now - Client.LastReceived;
+            if (silent > 3 * interval)
             {
                 return $"nothing heard from the server for {3 * interval / 1000.0:0.#} s";
             }
-            if (now - LastReceived >= interval && now - _lastPing >= interval)
+            if (silent >= interval && now - _lastPing >= interval)
             {
                 _lastPing = now;
-                Connection.TrySend(PingFrame);
+                Client.TrySend(PingFrame);
             }
         }
         return "stopping";

@@ -11,6 +11,6 @@ public static class ExitCodes
     /// <summary>Bad command line or environment variable.</summary>
     public const int Usage = 2;
 
-    /// <summary>Suggest could not connect to the server.</summary>
+    /// <summary>Suggest and status: no answer from the server (could not connect, silence, or the connection lost mid-exchange).</summary>
     public const int NoConnection = 3;
 }

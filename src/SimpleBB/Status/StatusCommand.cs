@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Security.Authentication;
 using System.Text.Json;
 using SimpleBB.Hosting;
 using SimpleBB.Protocol;
@@ -21,8 +22,8 @@ public static class StatusCommand
             scripts, running build, connected since) and the latest result per project, revision and builder,
             marking revisions that pass on some machines and fail on others as machine-specific.
 
-            Exit codes: 0 printed (with --follow: stopped by Ctrl-C); 1 the server refused or went away;
-            2 bad command line; 3 could not connect.
+            Exit codes: 0 printed (with --follow: stopped by Ctrl-C); 1 the server refused, went away or sent
+            something invalid; 2 bad command line; 3 could not connect (or TLS failed), or no welcome in time.
             """)
         {
             host, port, json, follow,
@@ -35,13 +36,11 @@ public static class StatusCommand
                 return ExitCodes.Usage;
             }
             var asJson = parse.GetValue(json);
-            var connected = false;
             try
             {
                 await foreach (var message in StatusClient.ReadAsync(parse.GetValue(host)!, parse.GetValue(port), token, tls,
                                    parse.GetValue(follow), TimeSpan.FromSeconds(10), cancellationToken))
                 {
-                    connected = true;
                     Console.Out.WriteLine(message switch
                     {
                         Snapshot snapshot when asJson => JsonSerializer.Serialize(snapshot, StatusJsonContext.Default.Snapshot),
@@ -57,13 +56,26 @@ public static class StatusCommand
             {
                 return ExitCodes.Ok;
             }
-            catch (IOException ex)
+            catch (Exception ex) when (ExitCodeFor(ex) is { } code)
             {
                 await Console.Error.WriteLineAsync($"simplebb-status: {ex.Message}");
-                return connected || !ex.Message.StartsWith("cannot connect", StringComparison.Ordinal) ? ExitCodes.Failure : ExitCodes.NoConnection;
+                return code;
             }
             return ExitCodes.Ok;
         });
         return root;
     }
+
+    /// <summary>
+    /// The exit code for a failed exchange, by what failed: 3 when there was no one to talk to (no connection, no TLS
+    /// agreement, no welcome in time); 1 when the server refused, went away or sent something invalid. Null for
+    /// anything else, which is a bug and must not be hidden behind an exit code.
+    /// </summary>
+    internal static int? ExitCodeFor(Exception failure) => failure switch
+    {
+        ServerUnreachableException or AuthenticationException or TimeoutException => ExitCodes.NoConnection,
+        ServerRefusedException or ServerClosedException or BadServerMessageException => ExitCodes.Failure,
+        IOException => ExitCodes.Failure, // standard output closed (a pipe into head)
+        _ => null,
+    };
 }

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using SimpleBB.Hosting;
 using SimpleBB.Protocol;
 
@@ -9,6 +8,13 @@ namespace SimpleBB.Suggest;
 /// <c>wait</c>, it stays connected and collects each builder's result until every builder has answered or is gone,
 /// or the timeout passes (then the unsettled outcomes say who is missing).
 /// </summary>
+/// <remarks>
+/// Failures are the <see cref="ProtocolClient"/>'s typed exceptions, so the command picks its exit code from the type:
+/// <see cref="ServerUnreachableException"/>, <see cref="ServerRefusedException"/>, <see cref="ServerClosedException"/>
+/// (also when the connection drops before every suggestion was answered), <see cref="BadServerMessageException"/>,
+/// <see cref="TimeoutException"/> (no answers within the timeout) and
+/// <see cref="System.Security.Authentication.AuthenticationException"/> (TLS).
+/// </remarks>
 public static class SuggestClient
 {
     public static async Task<IReadOnlyList<SuggestOutcome>> SuggestAsync(
@@ -18,55 +24,30 @@ public static class SuggestClient
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
-        LineConnection connection;
-        try
+        var options = new ProtocolClientOptions
         {
+            Host = host, Port = port, Tls = tls,
             // A waiting suggester trusts the server with longer lines: an answer lists every builder's name.
-            var maxLine = wait ? 16 * 1024 * 1024 : ProtocolLimits.DefaultMaxLineBytes;
-            connection = await Connector.ConnectAsync(host, port, tls, maxLine, revisions.Count + 16, deadline.Token)
-                .ConfigureAwait(false);
-        }
-        catch (System.Security.Authentication.AuthenticationException ex)
-        {
-            throw new SuggestException(ex.Message, connected: true);
-        }
-        catch (SocketException ex)
-        {
-            throw new SuggestException($"cannot connect to {host}:{port}: {ex.Message}", connected: false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new SuggestException($"cannot connect to {host}:{port}: no answer within {timeout.TotalSeconds:0.#} s", connected: false);
-        }
-
-        await using var _ = connection;
-        var sending = connection.RunSendLoopAsync(deadline.Token);
-        connection.TrySend(new Hello { Role = Roles.Suggest, Name = name, Version = ProductInfo.Version, Protocol = ProtocolLimits.Version, Token = token });
-        foreach (var revision in revisions)
-        {
-            connection.TrySend(new SuggestMessage { Project = project, Revision = revision, Wait = wait });
-        }
+            MaxLineBytes = wait ? 16 * 1024 * 1024 : ProtocolLimits.DefaultMaxLineBytes,
+            MaxPendingMessages = revisions.Count + 16,
+            ConnectTimeout = timeout,
+            WelcomeTimeout = timeout,
+        };
+        var hello = new Hello { Role = Roles.Suggest, Name = name, Version = ProductInfo.Version, Protocol = ProtocolLimits.Version, Token = token };
+        var suggestions = revisions.Select(revision => new SuggestMessage { Project = project, Revision = revision, Wait = wait });
 
         var outcomes = new List<SuggestOutcome>(revisions.Count);
-        var welcomed = false;
         try
         {
-            await foreach (var line in connection.ReadLinesAsync(deadline.Token).ConfigureAwait(false))
+            await using var client = await ProtocolClient.ConnectAsync(options, hello, suggestions, null, deadline.Token).ConfigureAwait(false);
+            while (outcomes.Count < revisions.Count || (wait && !outcomes.TrueForAll(o => o.Settled)))
             {
-                var decoded = MessageCodec.Decode(line);
-                switch (decoded.Message)
+                switch (await client.ReceiveAsync(deadline.Token).ConfigureAwait(false))
                 {
-                    case null:
-                        throw new SuggestException($"the server sent an invalid message: {decoded.Reason}", connected: true);
-                    case Welcome:
-                        welcomed = true;
-                        break;
-                    case ErrorMessage error when !welcomed:
-                        throw new SuggestException($"the server refused this client: {error.Code}: {error.Message}", connected: true);
-                    case ErrorMessage error:
+                    case ErrorMessage error when outcomes.Count < revisions.Count:
                         outcomes.Add(new SuggestOutcome(revisions[outcomes.Count], null, 0, error.Code, error.Message));
                         break;
-                    case Accepted accepted:
+                    case Accepted accepted when outcomes.Count < revisions.Count:
                         var answered = new SuggestOutcome(revisions[outcomes.Count], accepted.Id, accepted.Builders, null, null)
                         {
                             BuilderNames = accepted.BuilderNames ?? [],
@@ -83,36 +64,26 @@ public static class SuggestClient
                         target.Lost.Add(lost);
                         onEvent?.Invoke(target, lost);
                         break;
-                    case Ping:
-                        connection.TrySend(Pong.Instance);
-                        break;
-                    case Bye bye:
-                        throw new SuggestException($"the server is going away: {bye.Reason}", connected: true);
-                }
-                if (outcomes.Count == revisions.Count && (!wait || outcomes.TrueForAll(o => o.Settled)))
-                {
-                    break;
                 }
             }
+            await client.CloseAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+            return outcomes;
+        }
+        catch (ServerClosedException) when (wait && outcomes.Count == revisions.Count)
+        {
+            return outcomes; // every suggestion was answered; unsettled outcomes name the builders that did not report
+        }
+        catch (ServerClosedException ex) when (ex.Welcomed)
+        {
+            throw new ServerClosedException($"{ex.Message} after {outcomes.Count} of {revisions.Count} answers", ex.Welcomed, ex.Answered, ex);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && wait && outcomes.Count == revisions.Count)
         {
             return outcomes; // the wait is over; unsettled outcomes name the builders that did not answer
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new SuggestException($"no answer from {host}:{port} within {timeout.TotalSeconds:0.#} s", connected: true);
+            throw new TimeoutException($"no answer from {options.Server} within {timeout.TotalSeconds:0.#} s", ex);
         }
-        catch (Exception ex) when (ex is IOException or SocketException)
-        {
-            throw new SuggestException($"connection to {host}:{port} lost: {ex.Message}", connected: true);
-        }
-        if (outcomes.Count < revisions.Count)
-        {
-            throw new SuggestException($"the server closed the connection after {outcomes.Count} of {revisions.Count} answers", connected: true);
-        }
-        connection.CompleteSending();
-        await sending.WaitAsync(TimeSpan.FromSeconds(1), CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        return outcomes;
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Security.Authentication;
 using SimpleBB.Hosting;
 using SimpleBB.Protocol;
 
@@ -34,7 +35,9 @@ public static class SuggestCommand
             The server's token is read from --token, --token-file or ~/.simplebb/token.
 
             Exit codes: 0 every suggestion was accepted; 1 the server answered with an error (such as a missing or
-            wrong token); 2 bad command line, project, revision or token option; 3 could not connect, or no answer in time.
+            wrong token), the TLS check failed, or the server sent something invalid; 2 bad command line, project,
+            revision or token option; 3 no answer: could not connect, no answer in time, or the connection was lost
+            before every suggestion was answered (a hook may retry on 3).
             With --wait: 0 every builder with a script passed; 1 a build failed or timed out; 4 no builder could
             build it (none connected, or none has a script); 5 not every builder answered (deadline, or disconnected).
             """)
@@ -97,14 +100,14 @@ public static class SuggestCommand
                     name, wanted, TimeSpan.FromSeconds(seconds), cancellationToken, token, tls, waiting,
                     waiting ? (outcome, message) => Console.Out.WriteLine(WaitReport.Line(name, outcome, message, showOutput)) : null);
             }
-            catch (SuggestException ex)
-            {
-                await Console.Error.WriteLineAsync($"simplebb-suggest: {ex.Message}");
-                return ex.Connected ? ExitCodes.Failure : ExitCodes.NoConnection;
-            }
             catch (OperationCanceledException)
             {
                 return ExitCodes.Failure;
+            }
+            catch (Exception ex) when (ExitCodeFor(ex) is { } code)
+            {
+                await Console.Error.WriteLineAsync($"simplebb-suggest: {ex.Message}");
+                return code;
             }
 
             if (parse.GetValue(wait) && outcomes.All(o => o.BuildId is not null))
@@ -132,6 +135,18 @@ public static class SuggestCommand
         });
         return root;
     }
+
+    /// <summary>
+    /// The exit code for a failed exchange, by what failed: 3 when no answer came (nothing to connect to, silence, or
+    /// the connection lost before every answer), so a hook can retry; 1 when the server (or its certificate) said no.
+    /// Null for anything else, which is a bug and must not be hidden behind an exit code.
+    /// </summary>
+    internal static int? ExitCodeFor(Exception failure) => failure switch
+    {
+        ServerUnreachableException or ServerClosedException or TimeoutException => ExitCodes.NoConnection,
+        ServerRefusedException or BadServerMessageException or AuthenticationException => ExitCodes.Failure,
+        _ => null,
+    };
 
     /// <summary>
     /// "foo master: build X sent to 2 builders", saying so when nothing will be built: a suggestion that no builder can
