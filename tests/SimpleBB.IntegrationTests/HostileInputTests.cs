@@ -208,7 +208,8 @@ public sealed class HostileInputTests : IDisposable
         await client.ConnectAsync(System.Net.IPAddress.Loopback, ((System.Net.IPEndPoint)listener.LocalEndpoint).Port);
         using var accepted = await listener.AcceptSocketAsync();
         var stalled = new StalledStream();
-        await using var connection = new LineConnection(accepted, stalled, 1024, maxPendingMessages: 1000) { MaxPendingBytes = 100 };
+        await using var connection = new LineConnection(accepted, stalled, 1024, maxPendingMessages: 1000);
+        connection.Outgoing.MaxPendingBytes = 100;
 
         // The first frame goes to the (stalled) write; what follows stays queued.
         Assert.True(connection.TrySend(new byte[10]));

@@ -17,6 +17,8 @@ internal static class LoopbackPair
         await client.ConnectAsync(listener.LocalEndPoint!);
         var peer = await listener.AcceptAsync();
         peer.NoDelay = true;
-        return (new LineConnection(client, maxLineBytes, maxPendingMessages) { MaxPendingBytes = maxPendingBytes }, peer);
+        var connection = new LineConnection(client, maxLineBytes, maxPendingMessages);
+        connection.Outgoing.MaxPendingBytes = maxPendingBytes;
+        return (connection, peer);
     }
 }

@@ -14,7 +14,7 @@ public static class Connector
     public static async Task<LineConnection> ConnectAsync(string host, int port, ClientTls? tls, int maxLineBytes,
         int maxPendingMessages, CancellationToken cancellationToken)
     {
-        var socket = await LineConnection.ConnectAsync(host, port, cancellationToken).ConfigureAwait(false);
+        var socket = await SocketSetup.ConnectAsync(host, port, cancellationToken).ConfigureAwait(false);
         if (tls is null)
         {
             return new LineConnection(socket, maxLineBytes, maxPendingMessages);

@@ -1,8 +1,8 @@
 namespace SimpleBB.Protocol;
 
 /// <summary>
-/// Told when a <see cref="LineConnection"/> has stopped sending. The server's sessions use it instead of awaiting
-/// <see cref="LineConnection.RunSendLoopAsync"/>, so that an idle connection holds no waiting task.
+/// Told when an <see cref="OutgoingQueue"/> has stopped sending. The server's sessions use it instead of awaiting
+/// <see cref="OutgoingQueue.WaitForSendingToEndAsync"/>, so that an idle connection holds no waiting task.
 /// </summary>
 public interface ISendObserver
 {

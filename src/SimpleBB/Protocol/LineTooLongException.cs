@@ -1,6 +1,6 @@
 namespace SimpleBB.Protocol;
 
-/// <summary>Thrown by <see cref="LineConnection.ReadLinesAsync"/> when a peer sends a line over the limit.</summary>
+/// <summary>Thrown by <see cref="LineReader.TryReadLine"/> when a peer sends a line over the limit.</summary>
 public sealed class LineTooLongException(int maxLineBytes)
     : IOException($"line longer than {maxLineBytes} bytes")
 {

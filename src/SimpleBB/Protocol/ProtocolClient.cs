@@ -108,7 +108,7 @@ public sealed class ProtocolClient : IAsyncDisposable, ISendObserver
     public async Task CloseAsync(TimeSpan grace)
     {
         _connection.CompleteSending();
-        await _connection.RunSendLoopAsync(CancellationToken.None).WaitAsync(grace).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _connection.Outgoing.WaitForSendingToEndAsync(CancellationToken.None).WaitAsync(grace).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -154,7 +154,7 @@ public sealed class ProtocolClient : IAsyncDisposable, ISendObserver
             }
             LastReceived = Environment.TickCount64;
             var decoded = MessageCodec.Decode(line);
-            if (++_linesInARow % LineConnection.LinesPerYield == 0)
+            if (++_linesInARow % LineReader.LinesPerYield == 0)
             {
                 // Lines already buffered are handed out synchronously, so a server that keeps the buffer full would keep
                 // this thread forever; on a busy thread pool that starves everything else. Give the thread back now and then.
@@ -184,7 +184,7 @@ public sealed class ProtocolClient : IAsyncDisposable, ISendObserver
     {
         try
         {
-            return _connection.TryReadLine(out line);
+            return _connection.Reader.TryReadLine(out line);
         }
         catch (LineTooLongException ex)
         {
@@ -198,8 +198,8 @@ public sealed class ProtocolClient : IAsyncDisposable, ISendObserver
         bool open;
         try
         {
-            await _connection.WaitForDataAsync(cancellationToken).ConfigureAwait(false);
-            open = _connection.Received(await _connection.ReceiveAsync(cancellationToken).ConfigureAwait(false));
+            await _connection.Reader.WaitForDataAsync(cancellationToken).ConfigureAwait(false);
+            open = _connection.Reader.Received(await _connection.Reader.ReceiveAsync(cancellationToken).ConfigureAwait(false));
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
         {

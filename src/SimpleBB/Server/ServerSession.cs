@@ -71,7 +71,7 @@ internal sealed class ServerSession : ISendObserver, IPeer
             var open = true;
             while (open)
             {
-                while (Connection.TryReadLine(out var line))
+                while (Connection.Reader.TryReadLine(out var line))
                 {
                     LastReceived = Environment.TickCount64;
                     if (!await HandleAsync(line, stopping).ConfigureAwait(false))
@@ -79,15 +79,17 @@ internal sealed class ServerSession : ISendObserver, IPeer
                         open = false;
                         break;
                     }
-                    if (++handled % LineConnection.LinesPerYield == 0)
+                    if (++handled % LineReader.LinesPerYield == 0)
                     {
-                        await Task.Yield(); // a peer that keeps the buffer full must not keep this thread (FACTS: starvation)
+                        // Lines already received are handled synchronously, so a peer that keeps the buffer full would keep this
+                        // thread for good; with many such peers the thread pool starves and the server stops answering.
+                        await Task.Yield();
                     }
                 }
                 if (open)
                 {
-                    await Connection.WaitForDataAsync(CancellationToken.None).ConfigureAwait(false);
-                    open = Connection.Received(await Connection.ReceiveAsync(CancellationToken.None).ConfigureAwait(false));
+                    await Connection.Reader.WaitForDataAsync(CancellationToken.None).ConfigureAwait(false);
+                    open = Connection.Reader.Received(await Connection.Reader.ReceiveAsync(CancellationToken.None).ConfigureAwait(false));
                 }
             }
         }
@@ -117,7 +119,7 @@ internal sealed class ServerSession : ISendObserver, IPeer
                 _context.Registry.ForgetWaiter(_waitingFor);
             }
             Connection.CompleteSending();
-            await Connection.RunSendLoopAsync(CancellationToken.None).WaitAsync(DropGrace).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await Connection.Outgoing.WaitForSendingToEndAsync(CancellationToken.None).WaitAsync(DropGrace).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await Connection.DisposeAsync().ConfigureAwait(false);
         }
         catch (Exception ex)

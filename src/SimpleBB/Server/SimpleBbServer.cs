@@ -178,7 +178,7 @@ public sealed class SimpleBbServer : IAsyncDisposable
                 continue;
             }
             Interlocked.Increment(ref _open);
-            LineConnection.Configure(socket);
+            SocketSetup.Configure(socket);
             _ = ServeAsync(socket, stopping);
         }
     }

@@ -6,24 +6,32 @@ using SimpleBB.Protocol;
 namespace SimpleBB.Tests;
 
 /// <summary>The read side over a real socket: lines split across reads, lines longer than the read buffer, the limit.</summary>
-public class LineConnectionReadTests
+public class LineReaderTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
-    /// <summary>Reads lines until <paramref name="count"/> have arrived or the stream ends.</summary>
+    /// <summary>Reads lines the way every loop does (take lines, then wait and read) until <paramref name="count"/> have arrived or the stream ends.</summary>
     private static async Task<List<string>> ReadAsync(LineConnection connection, int count)
     {
+        var reader = connection.Reader;
         var lines = new List<string>();
         using var deadline = new CancellationTokenSource(Patience);
-        await foreach (var line in connection.ReadLinesAsync(deadline.Token))
+        while (true)
         {
-            lines.Add(Encoding.UTF8.GetString(line.ToArray()));
-            if (lines.Count == count)
+            while (reader.TryReadLine(out var line))
             {
-                break;
+                lines.Add(Encoding.UTF8.GetString(line.ToArray()));
+                if (lines.Count == count)
+                {
+                    return lines;
+                }
+            }
+            await reader.WaitForDataAsync(deadline.Token);
+            if (!reader.Received(await reader.ReceiveAsync(deadline.Token)))
+            {
+                return lines;
             }
         }
-        return lines;
     }
 
     [Fact]

@@ -4,7 +4,8 @@ using SimpleBB.Protocol;
 
 namespace SimpleBB.Tests;
 
-public class LineConnectionSendTests
+/// <summary>The send side over a real socket: order, the frame and byte budgets, a broken connection.</summary>
+public class OutgoingQueueTests
 {
     private static Task<(LineConnection Connection, Socket Peer)> PairAsync(int maxPendingMessages, long maxPendingBytes = 16L * 1024 * 1024) =>
         LoopbackPair.ConnectAsync(64 * 1024, maxPendingMessages, maxPendingBytes);
@@ -22,12 +23,12 @@ public class LineConnectionSendTests
     }
 
     [Fact]
-    public async Task Frames_arrive_in_order_and_the_send_loop_ends_after_CompleteSending()
+    public async Task Frames_arrive_in_order_and_sending_ends_after_CompleteSending()
     {
         var (connection, peer) = await PairAsync(maxPendingMessages: 100_000);
         await using var _ = connection;
         using var __ = peer;
-        var sending = connection.RunSendLoopAsync(CancellationToken.None);
+        var sending = connection.Outgoing.WaitForSendingToEndAsync(CancellationToken.None);
         var reading = ReadAllAsync(peer);
 
         for (var i = 0; i < 20_000; i++)
@@ -86,11 +87,11 @@ public class LineConnectionSendTests
     }
 
     [Fact]
-    public async Task A_broken_connection_fails_the_send_loop_and_refuses_frames()
+    public async Task A_broken_connection_fails_the_wait_for_sending_and_refuses_frames()
     {
         var (connection, peer) = await PairAsync(maxPendingMessages: 1000);
         await using var _ = connection;
-        var sending = connection.RunSendLoopAsync(CancellationToken.None);
+        var sending = connection.Outgoing.WaitForSendingToEndAsync(CancellationToken.None);
         peer.LingerState = new LingerOption(true, 0);
         peer.Dispose(); // reset
 
