@@ -16,6 +16,15 @@ public class ProtocolClientTests
     private static Task<ProtocolClient> ConnectAsync(FakeServer server, params Message[] pipelined) =>
         ProtocolClient.ConnectAsync(server.ClientOptions, Hello(), pipelined, null, CancellationToken.None);
 
+    /// <summary>A client that the fake server has accepted and welcomed.</summary>
+    private static async Task<ProtocolClient> WelcomedAsync(FakeServer server)
+    {
+        var connecting = ConnectAsync(server);
+        await server.AcceptAsync();
+        await server.WelcomeAsync();
+        return await connecting.WaitAsync(Patience);
+    }
+
     [Fact]
     public async Task An_error_in_answer_to_hello_is_a_refusal_with_the_servers_code_and_reason()
     {
@@ -62,10 +71,7 @@ public class ProtocolClientTests
     public async Task A_ping_is_answered_with_pong_and_not_handed_to_the_caller()
     {
         await using var server = new FakeServer();
-        var connecting = ConnectAsync(server);
-        await server.AcceptAsync();
-        await server.WelcomeAsync();
-        await using var client = await connecting.WaitAsync(Patience);
+        await using var client = await WelcomedAsync(server);
         var receiving = client.ReceiveAsync(CancellationToken.None).AsTask();
 
         await server.SendAsync(new Ping());
@@ -80,10 +86,7 @@ public class ProtocolClientTests
     public async Task Bye_after_an_answer_ends_the_exchange_saying_the_client_was_welcomed_and_answered()
     {
         await using var server = new FakeServer();
-        var connecting = ConnectAsync(server);
-        await server.AcceptAsync();
-        await server.WelcomeAsync();
-        await using var client = await connecting.WaitAsync(Patience);
+        await using var client = await WelcomedAsync(server);
         await server.SendAsync(new Ack { Id = "a-1" });
         await client.ReceiveAsync(CancellationToken.None);
 
@@ -122,10 +125,7 @@ public class ProtocolClientTests
     public async Task An_undecodable_line_is_a_bad_message_and_the_next_line_can_still_be_read()
     {
         await using var server = new FakeServer();
-        var connecting = ConnectAsync(server);
-        await server.AcceptAsync();
-        await server.WelcomeAsync();
-        await using var client = await connecting.WaitAsync(Patience);
+        await using var client = await WelcomedAsync(server);
 
         await server.SendAsync("{not json\n"u8.ToArray());
         await server.SendAsync(new Ack { Id = "a-1" });
