@@ -1,6 +1,4 @@
-using SimpleBB.Hosting;
 using SimpleBB.Protocol;
-using SimpleBB.Suggest;
 using SimpleBB.Tests.Support;
 
 namespace SimpleBB.Tests;
@@ -146,33 +144,5 @@ public class ProtocolClientTests
 
         await Assert.ThrowsAsync<ServerUnreachableException>(() =>
             ProtocolClient.ConnectAsync(new ProtocolClientOptions { Host = "127.0.0.1", Port = port }, Hello(), [], null, CancellationToken.None));
-    }
-
-    [Fact]
-    public async Task Suggest_exits_3_when_the_connection_drops_after_welcome_before_every_answer()
-    {
-        await using var server = new FakeServer();
-        var running = SuggestCommand.Create().Parse(["-H", "127.0.0.1", "-p", server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--token", "t", "foo", "master", "v2"]).InvokeAsync();
-        Assert.IsType<Hello>(await server.AcceptAsync());
-        await server.WelcomeAsync();
-        await server.SendAsync(new Accepted { Id = "a-1", Project = "foo", Revision = "master", Builders = 1 });
-
-        server.CloseConnection();
-
-        Assert.Equal(ExitCodes.NoConnection, await running.WaitAsync(Patience));
-    }
-
-    [Fact]
-    public async Task Suggest_exits_1_when_the_server_refuses_the_hello()
-    {
-        await using var server = new FakeServer();
-        var running = SuggestCommand.Create().Parse(["-H", "127.0.0.1", "-p", server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--token", "t", "foo", "master"]).InvokeAsync();
-        await server.AcceptAsync();
-
-        await server.SendAsync(new ErrorMessage { Code = ErrorCodes.Unauthorized, Message = "wrong token" });
-
-        Assert.Equal(ExitCodes.Failure, await running.WaitAsync(Patience));
     }
 }
