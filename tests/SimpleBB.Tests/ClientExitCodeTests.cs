@@ -88,11 +88,7 @@ public class ClientExitCodeTests
     [Fact]
     public async Task Status_exits_3_when_nothing_listens()
     {
-        int port;
-        await using (var gone = new FakeServer())
-        {
-            port = gone.Port;
-        }
+        var port = await FakeServer.ClosedPortAsync();
 
         Assert.Equal(ExitCodes.NoConnection, await StatusAsync(port).WaitAsync(Patience));
     }

@@ -136,11 +136,7 @@ public class ProtocolClientTests
     [Fact]
     public async Task Nothing_listening_is_unreachable()
     {
-        int port;
-        await using (var gone = new FakeServer())
-        {
-            port = gone.Port; // listening, then stopped: the port refuses connections
-        }
+        var port = await FakeServer.ClosedPortAsync();
 
         await Assert.ThrowsAsync<ServerUnreachableException>(() =>
             ProtocolClient.ConnectAsync(new ProtocolClientOptions { Host = "127.0.0.1", Port = port }, Hello(), [], null, CancellationToken.None));

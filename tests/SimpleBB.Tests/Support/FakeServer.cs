@@ -21,6 +21,13 @@ internal sealed class FakeServer : IAsyncDisposable
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
+    /// <summary>A loopback port that was just listening and no longer is: connecting to it is refused.</summary>
+    public static async Task<int> ClosedPortAsync()
+    {
+        await using var gone = new FakeServer();
+        return gone.Port;
+    }
+
     /// <summary>Options for a client of this server, with short deadlines so a failing test fails fast.</summary>
     public ProtocolClientOptions ClientOptions => new() { Host = "127.0.0.1", Port = Port, WelcomeTimeout = Patience };
 
