@@ -22,7 +22,7 @@ public sealed class ProtocolClient : IDisposable
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         await socket.ConnectAsync(server, cancellationToken).ConfigureAwait(false);
         var client = new ProtocolClient(socket);
-        await client.SendAsync(new Hello { Role = role, Name = "bench-" + role, Version = "bench", Protocol = ProtocolLimits.Version, Token = ServerProcess.Token },
+        await client.SendAsync(new Hello { Role = role, Name = "bench-" + role, Version = "bench", Protocol = ProtocolLimits.MinVersion, MaxProtocol = ProtocolLimits.Version, Token = ServerProcess.Token },
             cancellationToken).ConfigureAwait(false);
         var welcome = await client.ReceiveAsync(cancellationToken).ConfigureAwait(false);
         if (welcome is not Welcome)

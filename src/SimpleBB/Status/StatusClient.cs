@@ -28,7 +28,7 @@ public static class StatusClient
         }
         await using var owned = connection;
         var sending = connection.RunSendLoopAsync(cancellationToken);
-        connection.TrySend(new Hello { Role = Roles.Status, Name = "simplebb-status", Version = ProductInfo.Version, Protocol = ProtocolLimits.Version, Token = token });
+        connection.TrySend(new Hello { Role = Roles.Status, Name = "simplebb-status", Version = ProductInfo.Version, Protocol = ProtocolLimits.MinVersion, MaxProtocol = ProtocolLimits.Version, Token = token });
         connection.TrySend(new StatusRequest { Follow = follow });
         await foreach (var line in connection.ReadLinesAsync(cancellationToken).ConfigureAwait(false))
         {

@@ -41,7 +41,7 @@ public static class SuggestClient
 
         await using var _ = connection;
         var sending = connection.RunSendLoopAsync(deadline.Token);
-        connection.TrySend(new Hello { Role = Roles.Suggest, Name = name, Version = ProductInfo.Version, Protocol = ProtocolLimits.Version, Token = token });
+        connection.TrySend(new Hello { Role = Roles.Suggest, Name = name, Version = ProductInfo.Version, Protocol = ProtocolLimits.MinVersion, MaxProtocol = ProtocolLimits.Version, Token = token });
         foreach (var revision in revisions)
         {
             connection.TrySend(new SuggestMessage { Project = project, Revision = revision, Wait = wait });
