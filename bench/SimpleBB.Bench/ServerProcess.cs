@@ -39,7 +39,7 @@ public sealed class ServerProcess : IAsyncDisposable
     public Task<ProtocolClient> ConnectClientAsync(string role, IEnumerable<Message> pipelined, CancellationToken cancellationToken) =>
         ProtocolClient.ConnectAsync(
             new ProtocolClientOptions { Host = "127.0.0.1", Port = Port, MaxLineBytes = 64 * 1024 * 1024, MaxPendingMessages = 4096 },
-            new Hello { Role = role, Name = "bench-" + role, Version = "bench", Protocol = ProtocolLimits.Version, Token = Token },
+            new Hello { Role = role, Name = "bench-" + role, Version = "bench", Protocol = ProtocolLimits.MinVersion, MaxProtocol = ProtocolLimits.Version, Token = Token },
             pipelined, null, cancellationToken);
 
     /// <summary>Resident memory now, from /proc.</summary>

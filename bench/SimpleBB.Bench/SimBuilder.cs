@@ -50,7 +50,7 @@ public sealed class SimBuilder : IDisposable
         await socket.ConnectAsync(server, cancellationToken).ConfigureAwait(false);
         var builder = new SimBuilder(socket, name, counter);
         _ = builder.ReceiveLoopAsync();
-        var hello = new Hello { Role = Roles.Builder, Name = name, Version = "bench", Protocol = ProtocolLimits.Version, Token = ServerProcess.Token };
+        var hello = new Hello { Role = Roles.Builder, Name = name, Version = "bench", Protocol = ProtocolLimits.MinVersion, MaxProtocol = ProtocolLimits.Version, Token = ServerProcess.Token };
         await socket.SendAsync(MessageCodec.Encode(hello).AsMemory(), cancellationToken).ConfigureAwait(false);
         await builder._welcomed.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
         return builder;

@@ -91,26 +91,16 @@ public sealed class BuilderStartTests : IDisposable
     [Fact]
     public async Task Builder_under_systemd_says_ready_then_connected_then_stopping()
     {
-        using var notify = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Dgram,
-            System.Net.Sockets.ProtocolType.Unspecified);
-        notify.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(_dir["notify"]));
+        using var notify = new NotifySocket(_dir["notify"]);
         await using var server = ServerFixture.Start(_dir.Path);
         await using var builder = ChildProcess.Start("builder",
             ["--port", server.Port.ToString(CultureInfo.InvariantCulture), "--name", "alpha", "--log-file", _dir["builder.log"]],
             new Dictionary<string, string> { ["HOME"] = _dir["home"], ["NOTIFY_SOCKET"] = _dir["notify"] });
 
-        Assert.StartsWith("READY=1\nSTATUS=Connecting to 127.0.0.1:", await ReceiveAsync(notify));
-        Assert.Equal("STATUS=Connected to 127.0.0.1:" + server.Port + " as alpha", await ReceiveAsync(notify));
+        Assert.StartsWith("READY=1\nSTATUS=Connecting to 127.0.0.1:", await notify.ReceiveAsync());
+        Assert.Equal("STATUS=Connected to 127.0.0.1:" + server.Port + " as alpha", await notify.ReceiveAsync());
         Assert.Equal(0, await builder.TerminateAsync());
-        Assert.Equal("STOPPING=1", await ReceiveAsync(notify));
-    }
-
-    private static async Task<string> ReceiveAsync(System.Net.Sockets.Socket socket)
-    {
-        var buffer = new byte[4096];
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var received = await socket.ReceiveAsync(buffer, System.Net.Sockets.SocketFlags.None, deadline.Token);
-        return System.Text.Encoding.UTF8.GetString(buffer, 0, received);
+        Assert.Equal("STOPPING=1", await notify.ReceiveAsync());
     }
 
     [Fact]

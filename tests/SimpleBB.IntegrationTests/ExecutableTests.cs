@@ -106,6 +106,11 @@ public sealed partial class ExecutableTests : IDisposable
         Assert.Contains($"cannot listen on 127.0.0.1 port {port}", taken.Stderr);
         Assert.Equal(1, unwritable.ExitCode);
         Assert.Contains("cannot open log file", unwritable.Stderr);
+        Directory.CreateDirectory(_dir["a-folder"]);
+        var folder = await Executables.RunAsync("server", ["--port", "0", "--log-file", _dir["a-folder"]], env: home);
+        Assert.Equal(1, folder.ExitCode);
+        Assert.Contains("is a folder", folder.Stderr);
+        Assert.Single(taken.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)); // said once, not twice
     }
 
     [Fact]

@@ -101,6 +101,21 @@ public sealed class RecordingTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(1, LogFiles.Count(builder.LogPath, "Connected to server"));
     }
 
+    [Fact]
+    public async Task Server_under_systemd_says_ready_once_it_listens_and_stopping_on_SIGTERM()
+    {
+        using var notify = new NotifySocket(_dir["notify"]);
+        var port = EndToEndTests.FreePort();
+        await using var server = ChildProcess.Start("server",
+            ["--listen", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), "--log-file", _dir["server.log"], "--no-auth"],
+            new Dictionary<string, string> { ["NOTIFY_SOCKET"] = notify.Path });
+
+        Assert.Equal($"READY=1\nSTATUS=Listening on 127.0.0.1:{port}", await notify.ReceiveAsync());
+        Assert.Equal(1, LogFiles.Count(_dir["server.log"], "listening on")); // ready came after the listening socket
+        Assert.Equal(0, await server.TerminateAsync());
+        Assert.Equal("STOPPING=1", await notify.ReceiveAsync());
+    }
+
     /// <summary>Every line of the journal is JSON; returns the result ids in it, in order.</summary>
     internal static List<string> JournalIds(string path)
     {

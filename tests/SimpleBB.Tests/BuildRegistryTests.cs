@@ -96,9 +96,11 @@ public sealed class BuildRegistryTests
         var accepted = Assert.IsType<Accepted>(Assert.Single(waiter.Sent)); // before any result can be forwarded
         Assert.Equal((id, 1), (accepted.Id, accepted.Builders));
         Assert.Equal(["a"], accepted.BuilderNames!);
-        Assert.Same(waiter, _registry.WaiterFor(id));
+        Assert.Same(waiter, _registry.AnswerFor(id, "a"));
+        Assert.Null(_registry.AnswerFor(id, "a")); // one final answer per builder: a late result after lost is not forwarded
+        Assert.Same(waiter, _registry.AnswerFor(id, "b"));
         _registry.ForgetWaiter([id]);
-        Assert.Null(_registry.WaiterFor(id));
+        Assert.Null(_registry.AnswerFor(id, "c"));
     }
 
     [Fact]

@@ -9,7 +9,7 @@ public class ProtocolClientTests
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
     private static Hello Hello(string role = Roles.Suggest) =>
-        new() { Role = role, Name = "test", Version = "1", Protocol = ProtocolLimits.Version, Token = "t" };
+        new() { Role = role, Name = "test", Version = "1", Protocol = ProtocolLimits.MinVersion, MaxProtocol = ProtocolLimits.Version, Token = "t" };
 
     private static Task<ProtocolClient> ConnectAsync(FakeServer server, params Message[] pipelined) =>
         ProtocolClient.ConnectAsync(server.ClientOptions, Hello(), pipelined, null, CancellationToken.None);

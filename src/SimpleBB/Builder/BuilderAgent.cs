@@ -125,7 +125,7 @@ public sealed class BuilderAgent
         }
         return new Hello
         {
-            Role = Roles.Builder, Name = _options.Name, Version = ProductInfo.Version, Protocol = ProtocolLimits.Version, Token = _options.Token,
+            Role = Roles.Builder, Name = _options.Name, Version = ProductInfo.Version, Protocol = ProtocolLimits.MinVersion, MaxProtocol = ProtocolLimits.Version, Token = _options.Token,
             Uname = SystemInfo.Uname, Runtime = ProductInfo.Runtime, Scripts = scripts,
         };
     }

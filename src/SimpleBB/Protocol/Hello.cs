@@ -10,12 +10,15 @@ public sealed record Hello : Message
     public required string Role { get; init; }
     public required string Name { get; init; }
     public required string Version { get; init; }
-    /// <summary>The highest protocol version the peer speaks.</summary>
+    /// <summary>
+    /// The lowest protocol version the peer speaks. Servers before negotiation accept exactly 1 here, so a peer that can
+    /// still speak 1 sends 1 and names its highest version in <see cref="MaxProtocol"/>, which they ignore.
+    /// </summary>
     public required int Protocol { get; init; }
 
-    /// <summary>The lowest protocol version the peer speaks; absent means the same as <see cref="Protocol"/>.</summary>
+    /// <summary>The highest protocol version the peer speaks; absent means the same as <see cref="Protocol"/>.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public int? MinProtocol { get; init; }
+    public int? MaxProtocol { get; init; }
 
     /// <summary>Builders: the machine, so status can show it before the first result.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -43,9 +46,9 @@ public sealed record Hello : Message
         {
             return new(ErrorCodes.BadName, badName.Replace("builder name", $"{Role} name", StringComparison.Ordinal));
         }
-        if (MinProtocol is { } min && (min < 1 || min > Protocol))
+        if (Protocol < 1 || MaxProtocol < Protocol)
         {
-            return new(ErrorCodes.BadMessage, $"minProtocol {min} must be at least 1 and at most protocol {Protocol}");
+            return new(ErrorCodes.BadMessage, $"protocol must be at least 1 and maxProtocol at least protocol, not {Protocol} and {MaxProtocol}");
         }
         var problem = Names.CheckText("version", Version, ProtocolLimits.MaxVersionBytes)
             ?? (Uname is null ? null : Uname.Check())

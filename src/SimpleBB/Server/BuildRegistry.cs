@@ -12,7 +12,7 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
 {
     private readonly object _gate = new();
     private readonly Dictionary<string, BuilderEntry> _builders = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, IPeer> _waiters = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, WaitingSuggester> _waiters = new(StringComparer.Ordinal);
     private readonly SharedStrings _shared = new();
     private int _connected;
 
@@ -87,7 +87,7 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
         {
             if (waiter is not null)
             {
-                _waiters[build.Id] = waiter;
+                _waiters[build.Id] = new WaitingSuggester(waiter);
             }
             foreach (var entry in _builders.Values)
             {
@@ -116,7 +116,7 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
                 sent++;
                 withScript += entry.Scripts?.Contains(project) == true ? 1 : 0;
             }
-            // Still under the lock: a result is forwarded only after WaiterFor, which waits for the lock, so the
+            // Still under the lock: a result is forwarded only after AnswerFor, which waits for the lock, so the
             // waiter always gets accepted before the first result, however fast a builder is.
             waiter?.Send(new Accepted
             {
@@ -180,12 +180,15 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
         }
     }
 
-    /// <summary>The suggester waiting for this build's results, if any.</summary>
-    public IPeer? WaiterFor(string id)
+    /// <summary>
+    /// The suggester waiting for this build, if any, and only the first time it is asked about this builder: whoever
+    /// gets it sends the one final answer (a result, or lost).
+    /// </summary>
+    public IPeer? AnswerFor(string id, string builder)
     {
         lock (_gate)
         {
-            return _waiters.GetValueOrDefault(id);
+            return _waiters.TryGetValue(id, out var waiter) && waiter.TryAnswer(builder) ? waiter.Peer : null;
         }
     }
 
@@ -220,20 +223,22 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
         }
     }
 
-    /// <summary>The result of a build is recorded: the builder no longer owes it.</summary>
-    public void Complete(string builder, string id)
+    /// <summary>The result of a build is recorded (or the builder refused it): it no longer owes it. False if it did not.</summary>
+    public bool Complete(string builder, string id)
     {
         lock (_gate)
         {
+            var owed = false;
             if (_builders.TryGetValue(builder, out var entry))
             {
-                entry.Outstanding.Remove(id);
+                owed = entry.Outstanding.Remove(id);
                 entry.Running?.Remove(id);
                 if (entry.Session is null && entry.Outstanding.Count == 0)
                 {
                     _builders.Remove(builder);
                 }
             }
+            return owed;
         }
     }
 }

@@ -233,7 +233,7 @@ internal sealed class ResultRecorder
 
         foreach (var (_, result, entry) in fresh)
         {
-            _registry.WaiterFor(entry.Id)?.Send(result with { Builder = entry.Builder });
+            _registry.AnswerFor(entry.Id, entry.Builder)?.Send(result with { Builder = entry.Builder });
             Publish(entry);
         }
         Derive(entries);

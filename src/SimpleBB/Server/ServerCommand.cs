@@ -105,6 +105,11 @@ public static class ServerCommand
                 OutputFolder = folder,
                 Recording = options.Recording with { AlertOnStderr = quietly },
             };
+            if (LogFilePath.Problem(path, "--log-file", "server.log") is { } badPath)
+            {
+                await Console.Error.WriteLineAsync($"simplebb-server: cannot open log file: {badPath}");
+                return ExitCodes.Failure;
+            }
             FolderLock folderLock;
             FileLogSink sink;
             try
@@ -155,6 +160,9 @@ public static class ServerCommand
                         await Console.Error.WriteLineAsync($"simplebb-server: cannot write log file {sink.FilePath} or read and write the journal {options.HistoryFile}: {ex.Message}");
                         return ExitCodes.Failure;
                     }
+                    // Under systemd (Type=notify): ready once listening, and say when stopping.
+                    SystemdNotify.Send($"READY=1\nSTATUS=Listening on {server.LocalEndPoint}");
+                    using var stopping = cancellationToken.Register(() => SystemdNotify.Send("STOPPING=1"));
                     await server.RunAsync(cancellationToken);
                     return ExitCodes.Ok;
                 }

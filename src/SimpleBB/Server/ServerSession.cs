@@ -234,9 +234,13 @@ internal sealed class ServerSession : ISendObserver, IPeer
             case ErrorMessage error:
                 _log.Warning("{Peer} reports an error: {Code}: {Reason}{Build}", Peer, Names.Printable(error.Code), Names.Printable(error.Message),
                     error.Id is null ? "" : $" [build {Names.Printable(error.Id)}]");
-                if (Role == Roles.Builder && error.Id is not null)
+                if (Role == Roles.Builder && error.Id is not null && _context.Registry.Complete(Name!, error.Id))
                 {
-                    _context.Registry.Complete(Name!, error.Id); // the builder refused that build: it will not report it
+                    // The builder refused that build: it will not report it, so a waiting suggester hears it now.
+                    _context.Registry.AnswerFor(error.Id, Name!)?.Send(new LostMessage
+                    {
+                        Id = error.Id, Builder = Name!, Reason = $"the builder refused the build: {Names.Printable(error.Code)}: {Names.Printable(error.Message)}",
+                    });
                 }
                 return new(true);
             case SuggestMessage suggest when Role == Roles.Suggest:
@@ -275,14 +279,14 @@ internal sealed class ServerSession : ISendObserver, IPeer
 
     private async ValueTask<bool> OnHelloAsync(Hello hello, CancellationToken cancellationToken)
     {
-        // Negotiation: the highest version both sides speak. An older peer keeps working with a newer server; a peer
-        // newer than the server is answered in the server's newest version if its range reaches down that far.
-        var lowest = Math.Max(hello.MinProtocol ?? hello.Protocol, ProtocolLimits.MinVersion);
-        var chosen = Math.Min(hello.Protocol, ProtocolLimits.Version);
+        // Negotiation: the highest version both sides speak. An older peer keeps working with a newer server (it
+        // sends no maxProtocol), and a newer peer with an older server (its protocol, the lowest it speaks, is 1).
+        var lowest = Math.Max(hello.Protocol, ProtocolLimits.MinVersion);
+        var chosen = Math.Min(hello.MaxProtocol ?? hello.Protocol, ProtocolLimits.Version);
         if (chosen < lowest)
         {
             return Reject(ErrorCodes.UnsupportedProtocol,
-                $"this server speaks protocol {ProtocolLimits.MinVersion} to {ProtocolLimits.Version}; the client speaks {hello.MinProtocol ?? hello.Protocol} to {hello.Protocol}",
+                $"this server speaks protocol {ProtocolLimits.MinVersion} to {ProtocolLimits.Version}; the client speaks {hello.Protocol} to {hello.MaxProtocol ?? hello.Protocol}",
                 close: true);
         }
 

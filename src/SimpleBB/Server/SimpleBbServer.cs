@@ -290,7 +290,7 @@ public sealed class SimpleBbServer : IAsyncDisposable
         var owed = Registry.Unregister(session.Name, session);
         foreach (var id in owed)
         {
-            Registry.WaiterFor(id)?.Send(new LostMessage { Id = id, Builder = session.Name, Reason = reason });
+            Registry.AnswerFor(id, session.Name)?.Send(new LostMessage { Id = id, Builder = session.Name, Reason = reason });
         }
         if (owed.Length > 0)
         {

@@ -20,7 +20,7 @@ public static class StatusClient
             // The snapshot lists every builder and latest result: allow long lines from the server.
             MaxLineBytes = 64 * 1024 * 1024, MaxPendingMessages = 16,
         };
-        var hello = new Hello { Role = Roles.Status, Name = "simplebb-status", Version = ProductInfo.Version, Protocol = ProtocolLimits.Version, Token = token };
+        var hello = new Hello { Role = Roles.Status, Name = "simplebb-status", Version = ProductInfo.Version, Protocol = ProtocolLimits.MinVersion, MaxProtocol = ProtocolLimits.Version, Token = token };
         await using var client = await ProtocolClient.ConnectAsync(options, hello, [new StatusRequest { Follow = follow }], null, cancellationToken)
             .ConfigureAwait(false);
         while (true)

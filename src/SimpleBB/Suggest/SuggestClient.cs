@@ -33,7 +33,7 @@ public static class SuggestClient
             ConnectTimeout = timeout,
             WelcomeTimeout = timeout,
         };
-        var hello = new Hello { Role = Roles.Suggest, Name = name, Version = ProductInfo.Version, Protocol = ProtocolLimits.Version, Token = token };
+        var hello = new Hello { Role = Roles.Suggest, Name = name, Version = ProductInfo.Version, Protocol = ProtocolLimits.MinVersion, MaxProtocol = ProtocolLimits.Version, Token = token };
         var suggestions = revisions.Select(revision => new SuggestMessage { Project = project, Revision = revision, Wait = wait });
 
         var outcomes = new List<SuggestOutcome>(revisions.Count);
