@@ -63,7 +63,7 @@ public sealed partial class ChaosTests(ITestOutputHelper output) : IDisposable
             var final = await TrySuggestAsync(port, "final") ?? throw new InvalidOperationException("the last server refused a suggestion");
             suggested.Add(final);
             var journal = _dir["server/history.jsonl"];
-            await Eventually.TrueAsync(() => RecordingTests.JournalIds(journal).Count(id => id == final) == 3, "the final build on every builder",
+            await Eventually.TrueAsync(() => JournalFile.Entries(journal).Count(e => e.Id == final) == 3, "the final build on every builder",
                 TimeSpan.FromSeconds(60));
             await Eventually.TrueAsync(() => builders.Keys.All(b => OutboxCount(b) == 0), "every outbox to be delivered", TimeSpan.FromSeconds(60));
             Assert.Equal(0, await last.TerminateAsync());
@@ -76,7 +76,7 @@ public sealed partial class ChaosTests(ITestOutputHelper output) : IDisposable
             }
         }
 
-        var entries = JournalEntries(_dir["server/history.jsonl"]);
+        var entries = JournalFile.Entries(_dir["server/history.jsonl"]);
         var lines = ResultLines(log);
         output.WriteLine($"{suggested.Count} builds, {entries.Count} results, {ServerKills} server kills, {builderKills} builder kills");
         Assert.True(suggested.Count >= 200, $"only {suggested.Count} builds were suggested");
@@ -144,20 +144,6 @@ public sealed partial class ChaosTests(ITestOutputHelper output) : IDisposable
 
     private IEnumerable<string> Finished(string builder) =>
         Lines(_dir[$"{builder}/builder.log"]).Select(l => FinishedLine().Match(l)).Where(m => m.Success).Select(m => m.Groups[1].Value);
-
-    private static List<(string Id, string Builder)> JournalEntries(string path)
-    {
-        var entries = new List<(string, string)>();
-        foreach (var line in Lines(path + ".1").Concat(Lines(path)))
-        {
-            using var json = System.Text.Json.JsonDocument.Parse(line); // every line parses
-            if (json.RootElement.TryGetProperty("id", out var id))
-            {
-                entries.Add((id.GetString()!, json.RootElement.GetProperty("builder").GetString()!));
-            }
-        }
-        return entries;
-    }
 
     private static List<(string Id, string Builder)> ResultLines(string log) =>
         [.. Lines(log).Select(l => ResultLine().Match(l)).Where(m => m.Success).Select(m => (m.Groups["id"].Value, m.Groups["builder"].Value))];

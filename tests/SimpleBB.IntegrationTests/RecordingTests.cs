@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using SimpleBB.IntegrationTests.Infrastructure;
 using SimpleBB.Protocol;
 using SimpleBB.Status;
@@ -90,7 +89,7 @@ public sealed class RecordingTests(ITestOutputHelper output) : IDisposable
         ids.Add(await SuggestAsync(server.Port, "after"));
         await server.WaitForLogAsync($"[build {ids[2]}] from");
 
-        var journal = JournalIds(Path.Combine(folder, "history.jsonl"));
+        var journal = JournalFile.Entries(Path.Combine(folder, "history.jsonl")).Select(e => e.Id).ToList();
         foreach (var id in ids)
         {
             Assert.Equal(1, LogFiles.Count(server.LogPath, $"[build {id}] from"));
@@ -114,24 +113,6 @@ public sealed class RecordingTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(1, LogFiles.Count(_dir["server.log"], "listening on")); // ready came after the listening socket
         Assert.Equal(0, await server.TerminateAsync());
         Assert.Equal("STOPPING=1", await notify.ReceiveAsync());
-    }
-
-    /// <summary>Every line of the journal is JSON; returns the result ids in it, in order.</summary>
-    internal static List<string> JournalIds(string path)
-    {
-        var ids = new List<string>();
-        foreach (var file in new[] { path + ".1", path }.Where(File.Exists))
-        {
-            foreach (var line in File.ReadAllLines(file))
-            {
-                using var json = JsonDocument.Parse(line);
-                if (json.RootElement.TryGetProperty("id", out var id))
-                {
-                    ids.Add(id.GetString()!);
-                }
-            }
-        }
-        return ids;
     }
 
     private static async Task<string> SuggestAsync(int port, string revision)
