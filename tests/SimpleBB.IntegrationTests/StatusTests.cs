@@ -157,8 +157,36 @@ public sealed class StatusTests : IDisposable
         Assert.Contains("BUILDERS (1 connected)", table.Stdout);
         Assert.Matches(@"foo/main\s+alpha\s+SUCCESS", table.Stdout);
         Assert.Equal(0, json.ExitCode);
-        using var parsed = System.Text.Json.JsonDocument.Parse(json.Stdout);
+        var line = Assert.Single(json.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        using var parsed = System.Text.Json.JsonDocument.Parse(line);
+        Assert.Equal("snapshot", parsed.RootElement.GetProperty("type").GetString());
         Assert.Equal("alpha", parsed.RootElement.GetProperty("builders")[0].GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task Status_json_follow_prints_one_compact_object_per_line_snapshot_first_then_events()
+    {
+        _dir.Script("scripts", "foo", "echo ok");
+        await using var server = ServerFixture.Start(_dir.Path);
+        await using var builder = BuilderFixture.Start(_dir.Path, server.Port, "alpha", _dir["scripts"]);
+        await server.WaitForBuildersAsync(1);
+        await WaitAsync(server.Port, "foo"); // a result, so the snapshot is more than one line's worth when indented
+        var port = server.Port.ToString(CultureInfo.InvariantCulture);
+        await using var status = ChildProcess.Start("status", ["-p", port, "--json", "--follow"]);
+        await Eventually.TrueAsync(() => status.Output.Contains("\"type\":\"snapshot\""), "the snapshot line");
+
+        await Executables.RunAsync("suggest", ["-p", port, "foo", "second"]);
+        await Eventually.TrueAsync(() => status.Output.Contains("\"kind\":\"result\""), "the result event");
+
+        var lines = status.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var types = lines.Select(l =>
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(l);
+            return doc.RootElement.GetProperty("type").GetString();
+        }).ToArray();
+        Assert.Equal("snapshot", types[0]);
+        Assert.All(types[1..], t => Assert.Equal("event", t));
+        Assert.Contains(lines, l => l.Contains("\"kind\":\"suggested\"") && l.Contains("\"revision\":\"second\""));
     }
 
     private static async Task<RawPeer> RawBuilderAsync(int port, string name, string machine)

@@ -26,7 +26,15 @@ public sealed class BuilderAgent
         _queue = new BuildQueue(options.MaxWaitingBuilds);
         _runner = new ScriptRunner(options);
         _scripts = new ScriptInventory(options.ScriptsDirectory, (script, problem) =>
-            _log.Warning("{Script} is not offered as a build script: {Problem}", script, problem));
+            _log.Warning("{Script} is not offered as a build script: {Problem}", script, problem), leftOut =>
+            {
+                if (leftOut > 0)
+                {
+                    _log.Warning("{Scripts} holds more than {Max} scripts: the server is told about the first ones by name, not the other {LeftOut} " +
+                        "(their builds still run, but the server does not count this builder as having them)",
+                        options.ScriptsDirectory, ProtocolLimits.MaxScripts, leftOut);
+                }
+            });
         Outbox = new Outbox(Path.Combine(options.DataDirectory, "outbox"));
     }
 

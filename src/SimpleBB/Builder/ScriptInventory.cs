@@ -10,11 +10,13 @@ namespace SimpleBB.Builder;
 /// <remarks>
 /// A file that cannot run (not executable, no #! line, Windows line endings) is not announced, so the server does not
 /// count this builder as able to build that project; <paramref name="notRunnable"/> hears about it once per change.
+/// Only the first <see cref="ProtocolLimits.MaxScripts"/> (by name) are announced, so the list always fits in one line;
+/// <paramref name="overLimit"/> hears how many files were left out whenever that number changes (0: none any more).
+/// Builds of projects left out still run: the server only undercounts who has a script.
 /// </remarks>
-internal sealed class ScriptInventory(string folder, Action<string, string>? notRunnable = null)
+internal sealed class ScriptInventory(string folder, Action<string, string>? notRunnable = null, Action<int>? overLimit = null)
 {
-    /// <summary>At most this many scripts are announced (a hello line must stay well under the line limit).</summary>
-    public const int MaxScripts = 500;
+    private int _leftOut;
 
     private readonly Dictionary<string, (long Length, DateTime Written, UnixFileMode Mode, string? Sha256)> _known = new(StringComparer.Ordinal);
 
@@ -24,12 +26,18 @@ internal sealed class ScriptInventory(string folder, Action<string, string>? not
         var seen = new List<ScriptInfo>();
         var changed = false;
         var present = new HashSet<string>(StringComparer.Ordinal);
+        var leftOut = 0;
         if (Directory.Exists(folder))
         {
             foreach (var file in new DirectoryInfo(folder).EnumerateFiles().OrderBy(f => f.Name, StringComparer.Ordinal))
             {
-                if (seen.Count >= MaxScripts || Names.CheckProject(file.Name) is not null)
+                if (Names.CheckProject(file.Name) is not null)
                 {
+                    continue;
+                }
+                if (seen.Count >= ProtocolLimits.MaxScripts)
+                {
+                    leftOut++;
                     continue;
                 }
                 present.Add(file.Name);
@@ -58,6 +66,11 @@ internal sealed class ScriptInventory(string folder, Action<string, string>? not
         {
             changed |= _known[gone].Sha256 is not null;
             _known.Remove(gone);
+        }
+        if (leftOut != _leftOut)
+        {
+            _leftOut = leftOut;
+            overLimit?.Invoke(leftOut);
         }
         return ([.. seen], changed);
     }

@@ -26,7 +26,7 @@ public static class TokenStore
         if (!string.IsNullOrEmpty(token))
         {
             source = "--token or SIMPLEBB_TOKEN";
-            return Check(token, source);
+            return Check(Trim(token), source);
         }
         if (!string.IsNullOrEmpty(tokenFile))
         {
@@ -77,13 +77,19 @@ public static class TokenStore
     {
         try
         {
-            return File.ReadAllText(path).Trim();
+            return Trim(File.ReadAllText(path));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new IOException($"cannot read token file {path}: {ex.Message}", ex);
         }
     }
+
+    /// <summary>
+    /// A token is compared exactly, so the whitespace an editor or <c>echo</c> adds around it (a final newline, a CRLF, a
+    /// byte order mark) is removed wherever it is read; a token never contains whitespace itself.
+    /// </summary>
+    internal static string Trim(string token) => token.Trim().Trim('\uFEFF').Trim();
 
     private static string Check(string token, string source)
     {

@@ -129,7 +129,7 @@ internal sealed class ServerSession : ISendObserver, IPeer
         try
         {
             // Whatever happened above, the builder must not stay registered on a dead connection.
-            _context.Closed(this, _dropReason ?? _sendFailure ?? reason ?? "closed");
+            _context.Closed(this, _dropReason ?? _sendFailure ?? reason ?? "connection closed by the peer");
         }
         catch (Exception ex)
         {

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Security.Authentication;
-using System.Text.Json;
+using System.Text;
 using SimpleBB.Hosting;
 using SimpleBB.Protocol;
 
@@ -13,7 +13,10 @@ public static class StatusCommand
     {
         var host = EnvOptions.String("--host", ["-H"], "SIMPLEBB_HOST", () => "127.0.0.1", "Server host name or address");
         var port = EnvOptions.Int("--port", ["-p"], "SIMPLEBB_PORT", ProtocolLimits.DefaultPort, 1, 65535, "Server TCP port");
-        var json = new Option<bool>("--json") { Description = "Print JSON instead of tables (with --follow: one JSON object per line)" };
+        var json = new Option<bool>("--json")
+        {
+            Description = "Print JSON instead of tables: one compact object per line, the protocol's snapshot and event messages (docs/protocol.md)",
+        };
         var follow = new Option<bool>("--follow", "-f") { Description = "After the tables, print events live: builders coming and going, builds starting, results" };
         var security = new ClientSecurityOptions();
         var root = new RootCommand(
@@ -41,12 +44,12 @@ public static class StatusCommand
                 await foreach (var message in StatusClient.ReadAsync(parse.GetValue(host)!, parse.GetValue(port), token, tls,
                                    parse.GetValue(follow), TimeSpan.FromSeconds(10), cancellationToken))
                 {
-                    Console.Out.WriteLine(message switch
+                    // JSON is the message as it came over the wire, so its schema is the protocol's and one object is one line.
+                    Console.Out.Write(message switch
                     {
-                        Snapshot snapshot when asJson => JsonSerializer.Serialize(snapshot, StatusJsonContext.Default.Snapshot),
-                        Snapshot snapshot => StatusFormatter.Table(snapshot),
-                        EventMessage e when asJson => JsonSerializer.Serialize(e, ProtocolJsonContext.Default.EventMessage),
-                        EventMessage e => StatusFormatter.Line(e),
+                        Snapshot or EventMessage when asJson => Encoding.UTF8.GetString(MessageCodec.Encode(message)),
+                        Snapshot snapshot => StatusFormatter.Table(snapshot) + "\n",
+                        EventMessage e => StatusFormatter.Line(e) + "\n",
                         _ => "",
                     });
                     await Console.Out.FlushAsync(cancellationToken);
