@@ -73,7 +73,7 @@ public class ProtocolClientTests
         var receiving = client.ReceiveAsync(CancellationToken.None).AsTask();
 
         await server.SendAsync(new Ping());
-        await server.SendAsync(new Pong());
+        await server.SendAsync(Pong.Instance);
 
         Assert.IsType<Pong>(await server.ReceiveAsync());
         await server.SendAsync(new Ack { Id = "a-1" });
@@ -131,6 +131,43 @@ public class ProtocolClientTests
         var bad = await Assert.ThrowsAsync<BadServerMessageException>(() => client.ReceiveAsync(CancellationToken.None).AsTask().WaitAsync(Patience));
         Assert.Equal((ErrorCodes.BadJson, true), (bad.Code, bad.CanContinue));
         Assert.IsType<Ack>(await client.ReceiveAsync(CancellationToken.None).AsTask().WaitAsync(Patience));
+    }
+
+    [Fact]
+    public async Task A_silent_server_is_pinged_after_one_heartbeat_and_dropped_after_three()
+    {
+        await using var server = new FakeServer();
+        var connecting = ConnectAsync(server);
+        await server.AcceptAsync();
+        await server.SendAsync(new Welcome { Server = "fake", Version = "0", Protocol = ProtocolLimits.Version, HeartbeatSeconds = 1 });
+        await using var client = await connecting.WaitAsync(Patience);
+        var receiving = client.ReceiveAsync(CancellationToken.None).AsTask();
+
+        Assert.IsType<Ping>(await server.ReceiveAsync()); // the server answers nothing from now on
+
+        var closed = await Assert.ThrowsAsync<ServerClosedException>(() => receiving.WaitAsync(Patience));
+        Assert.Contains("nothing heard from 127.0.0.1", closed.Message);
+        Assert.True(closed.Welcomed);
+    }
+
+    [Fact]
+    public async Task A_server_that_answers_pings_keeps_the_connection_past_three_heartbeats()
+    {
+        await using var server = new FakeServer();
+        var connecting = ConnectAsync(server);
+        await server.AcceptAsync();
+        await server.SendAsync(new Welcome { Server = "fake", Version = "0", Protocol = ProtocolLimits.Version, HeartbeatSeconds = 1 });
+        await using var client = await connecting.WaitAsync(Patience);
+        var receiving = client.ReceiveAsync(CancellationToken.None).AsTask();
+
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.IsType<Ping>(await server.ReceiveAsync());
+            await server.SendAsync(Pong.Instance);
+        }
+        await server.SendAsync(new Ack { Id = "x-1" });
+
+        Assert.Equal("x-1", Assert.IsType<Ack>(await receiving.WaitAsync(Patience)).Id);
     }
 
     [Fact]

@@ -144,16 +144,13 @@ public sealed class BuilderAgent
         var link = new ServerLink(client);
         using var closing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         OnWelcome(link, client.Welcome);
-        var watching = link.WatchAsync(closing.Token);
         var rescanning = RescanAsync(link, closing.Token);
         var delivering = DeliverAsync(link, closing.Token);
 
         string reason;
         try
         {
-            var reading = ReadAsync(link, closing.Token);
-            var first = await Task.WhenAny(reading, watching).ConfigureAwait(false);
-            reason = await first.ConfigureAwait(false);
+            reason = await ReadAsync(link, closing.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -171,7 +168,7 @@ public sealed class BuilderAgent
             }
             await closing.CancelAsync().ConfigureAwait(false);
             await client.CloseAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
-            await Task.WhenAll(watching, rescanning, delivering).WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await Task.WhenAll(rescanning, delivering).WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         return (reason, !link.Replaced);
     }
@@ -239,10 +236,6 @@ public sealed class BuilderAgent
 
     private void OnWelcome(ServerLink link, Welcome welcome)
     {
-        if (welcome.HeartbeatSeconds > 0)
-        {
-            link.HeartbeatInterval = TimeSpan.FromSeconds(welcome.HeartbeatSeconds);
-        }
         _link = link;
         SystemdNotify.Send($"STATUS=Connected to {ServerAddress} as {_options.Name}");
         _log.Information("Connected to server {ServerName} at {Server} as {Builder}; {Count} unacknowledged result(s) to send",

@@ -10,11 +10,18 @@ namespace SimpleBB.Protocol;
 /// <c>error</c> within a deadline, answer every <c>ping</c>, ignore <c>pong</c>, and skip (logging at debug) any message
 /// type this version does not know, so a newer server can add messages without breaking older clients. Everything
 /// else is handed to the caller in order; whatever ends the exchange is a typed <see cref="ProtocolClientException"/>.
+/// Once welcomed it keeps the connection honest both ways (docs/protocol.md §2.3): it pings a server that has been
+/// quiet for the heartbeat interval and drops one that stays silent for three, so a follower or a waiting suggester
+/// learns of a server that vanished without closing (a pulled cable, a suspended machine) instead of waiting forever.
 /// Reading is pull-based (<see cref="ReceiveAsync"/>), one reader at a time; sending may happen from any thread.
 /// </summary>
 public sealed class ProtocolClient : IAsyncDisposable, ISendObserver
 {
     private static readonly ReadOnlyMemory<byte> PongFrame = MessageCodec.Encode(Pong.Instance);
+    private static readonly ReadOnlyMemory<byte> PingFrame = MessageCodec.Encode(Ping.Instance);
+
+    /// <summary>The interval used when the server's welcome names none (docs/protocol.md §2.3).</summary>
+    private static readonly TimeSpan DefaultHeartbeat = TimeSpan.FromSeconds(15);
 
     private readonly LineConnection _connection;
     private readonly ILogger _log;
@@ -22,6 +29,9 @@ public sealed class ProtocolClient : IAsyncDisposable, ISendObserver
     private Welcome? _welcome;
     private bool _answered;
     private int _linesInARow;
+    private readonly CancellationTokenSource _closing = new();
+    private Task _heartbeat = Task.CompletedTask;
+    private volatile string? _silence;
 
     private ProtocolClient(LineConnection connection, string server, ILogger? log)
     {
@@ -76,6 +86,8 @@ public sealed class ProtocolClient : IAsyncDisposable, ISendObserver
             {
                 throw new TimeoutException($"no welcome from {options.Server} within {options.WelcomeTimeout.TotalSeconds:0.#} s");
             }
+            client._heartbeat = client.KeepAliveAsync(client._welcome.HeartbeatSeconds > 0
+                ? TimeSpan.FromSeconds(client._welcome.HeartbeatSeconds) : DefaultHeartbeat);
             return client;
         }
         catch
@@ -109,11 +121,54 @@ public sealed class ProtocolClient : IAsyncDisposable, ISendObserver
     {
         _connection.CompleteSending();
         await _connection.Outgoing.WaitForSendingToEndAsync(CancellationToken.None).WaitAsync(grace).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        await _connection.DisposeAsync().ConfigureAwait(false);
+        await DisposeAsync().ConfigureAwait(false);
     }
 
     /// <summary>Closes the connection at once; whatever is unsent is dropped.</summary>
-    public ValueTask DisposeAsync() => _connection.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (!_closing.IsCancellationRequested)
+        {
+            await _closing.CancelAsync().ConfigureAwait(false);
+        }
+        await _heartbeat.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Pings after <paramref name="interval"/> of silence from the server (at most once per interval); after three
+    /// intervals of silence aborts the connection, so that the reader's next call throws <see cref="ServerClosedException"/>
+    /// saying so.
+    /// </summary>
+    private async Task KeepAliveAsync(TimeSpan interval)
+    {
+        var intervalMs = (long)interval.TotalMilliseconds;
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Clamp(intervalMs / 10, 50, 1000)));
+        var lastPing = 0L;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_closing.Token).ConfigureAwait(false))
+            {
+                var now = Environment.TickCount64;
+                var silent = now - LastReceived;
+                if (silent > 3 * intervalMs)
+                {
+                    _silence = $"nothing heard from {_server} for {3 * intervalMs / 1000.0:0.#} s";
+                    _connection.Abort();
+                    return;
+                }
+                if (silent >= intervalMs && now - lastPing >= intervalMs)
+                {
+                    lastPing = now;
+                    _connection.TrySend(PingFrame);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Closed by the caller.
+        }
+    }
 
     void ISendObserver.SendEnded(Exception? error)
     {
@@ -200,6 +255,7 @@ public sealed class ProtocolClient : IAsyncDisposable, ISendObserver
         {
             await _connection.Reader.WaitForDataAsync(cancellationToken).ConfigureAwait(false);
             open = _connection.Reader.Received(await _connection.Reader.ReceiveAsync(cancellationToken).ConfigureAwait(false));
+            LastReceived = Environment.TickCount64;
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
         {
@@ -211,5 +267,6 @@ public sealed class ProtocolClient : IAsyncDisposable, ISendObserver
         }
     }
 
-    private ServerClosedException Closed(string message, Exception? inner = null) => new(message, _welcome is not null, _answered, inner);
+    private ServerClosedException Closed(string message, Exception? inner = null) =>
+        new(_silence ?? message, _welcome is not null, _answered, inner);
 }
