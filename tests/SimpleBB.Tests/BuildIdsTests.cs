@@ -88,4 +88,37 @@ public sealed class BuildIdsTests
     {
         Assert.False(new BuildIds(Start).IsOurs(id));
     }
+    [Fact]
+    public void An_id_of_an_instance_started_earlier_within_a_year_counts_as_from_an_earlier_server()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var ids = new BuildIds(now);
+
+        Assert.True(ids.IsFromEarlierServer(new BuildIds(now.AddMinutes(-5)).Next()));
+        Assert.True(ids.IsFromEarlierServer(new BuildIds(now.AddDays(-364)).Next()));
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("abc-")]
+    [InlineData("-1")]
+    [InlineData("ABC-1")]
+    [InlineData("mwvgkm94-x")]
+    [InlineData("mwvgkm94-1-2")]
+    [InlineData("zzzzzzzzzzzzz-1")]
+    public void An_id_not_shaped_like_a_server_issued_one_is_not_from_an_earlier_server(string id)
+    {
+        Assert.False(new BuildIds(DateTimeOffset.UtcNow).IsFromEarlierServer(id));
+    }
+
+    [Fact]
+    public void An_id_from_the_future_or_older_than_a_year_is_not_from_an_earlier_server()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var ids = new BuildIds(now);
+
+        Assert.False(ids.IsFromEarlierServer(new BuildIds(now.AddMinutes(5)).Next()));
+        Assert.False(ids.IsFromEarlierServer(new BuildIds(now.AddDays(-366)).Next()));
+        Assert.False(ids.IsFromEarlierServer(ids.Next())); // this instance's own ids are checked against what it sent
+    }
 }
