@@ -3,8 +3,15 @@ namespace SimpleBB.Protocol;
 /// <summary>Constants every implementation of the protocol agrees on.</summary>
 public static class ProtocolLimits
 {
-    /// <summary>The highest protocol version this code speaks (hello's <c>protocol</c>).</summary>
-    public const int Version = 2;
+    /// <summary>
+    /// The highest protocol version this code speaks (hello's <c>maxProtocol</c>). Version 3 adds what a version-2 peer
+    /// would not understand: live output, cancelling a build, and the <c>interrupted</c> and <c>cancelled</c> results.
+    /// Each side sends those only once the connection's negotiated version is at least 3.
+    /// </summary>
+    public const int Version = 3;
+
+    /// <summary>The first version with live output, cancel and the interrupted and cancelled results.</summary>
+    public const int WatchAndStopVersion = 3;
 
     /// <summary>The lowest protocol version this code still speaks (hello's <c>minProtocol</c>).</summary>
     public const int MinVersion = 1;

@@ -31,6 +31,19 @@ public sealed record ResultMessage : Message
     [JsonConverter(typeof(OptionalBoolConverter))]
     public bool TimedOut { get; init; }
 
+    /// <summary>
+    /// Protocol 3: the builder stopped the build because it was itself shutting down. Not a verdict on the revision;
+    /// a later run may build it again.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    [JsonConverter(typeof(OptionalBoolConverter))]
+    public bool Interrupted { get; init; }
+
+    /// <summary>Protocol 3: the build was stopped (or dropped from the queue) because someone cancelled it.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    [JsonConverter(typeof(OptionalBoolConverter))]
+    public bool Cancelled { get; init; }
+
     public required long DurationMs { get; init; }
     public required Uname Uname { get; init; }
     public required string Runtime { get; init; }
@@ -38,9 +51,19 @@ public sealed record ResultMessage : Message
     /// <summary>The last part of the script's output (at most <see cref="ProtocolLimits.MaxOutputBytes"/>).</summary>
     public required string Output { get; init; }
 
-    /// <summary>SUCCESS, FAILED &lt;code&gt;, TIMEOUT or N/A: the words server.log and the builder's log use.</summary>
+    /// <summary>
+    /// SUCCESS, FAILED &lt;code&gt;, TIMEOUT, N/A, CANCELLED or INTERRUPTED: the words server.log and the builder's log
+    /// use (see <see cref="Outcomes"/>).
+    /// </summary>
     [JsonIgnore]
-    public string Outcome => TimedOut ? "TIMEOUT" : MissingScript ? "N/A" : ExitCode == 0 ? "SUCCESS" : $"FAILED {ExitCode}";
+    public string Outcome => Outcomes.Of(ExitCode, TimedOut, MissingScript, Cancelled, Interrupted);
+
+    /// <summary>
+    /// This result as a peer that negotiated <paramref name="protocol"/> understands it: below version 3 the
+    /// <c>interrupted</c> and <c>cancelled</c> flags are left out, so such a server records the exit code it got.
+    /// </summary>
+    public ResultMessage ForProtocol(int protocol) =>
+        protocol >= ProtocolLimits.WatchAndStopVersion || (!Interrupted && !Cancelled) ? this : this with { Interrupted = false, Cancelled = false };
 
     public override ProtocolError? Validate()
     {
@@ -62,6 +85,8 @@ public sealed record ResultMessage : Message
             ?? (Builder is null ? null : Names.CheckBuilderName(Builder))
             ?? (DurationMs < 0 ? $"durationMs must not be negative, not {DurationMs}" : null)
             ?? (TimedOut && MissingScript ? "timedOut and missingScript cannot both be true: a missing script cannot time out" : null)
+            ?? ((TimedOut ? 1 : 0) + (MissingScript ? 1 : 0) + (Interrupted ? 1 : 0) + (Cancelled ? 1 : 0) > 1
+                ? "at most one of timedOut, missingScript, interrupted and cancelled may be true" : null)
             ?? (MissingScript && ExitCode != -1 ? $"missingScript needs exitCode -1, not {ExitCode}" : null)
             ?? (System.Text.Encoding.UTF8.GetByteCount(Output) > ProtocolLimits.MaxResultOutputBytes
                 ? $"output is longer than {ProtocolLimits.MaxResultOutputBytes} bytes" : null);

@@ -12,6 +12,12 @@ internal interface IPeer
     /// <summary>The name given in hello (a builder's name); null before hello.</summary>
     string? Name { get; }
 
+    /// <summary>
+    /// The protocol version chosen in welcome (0 before hello): what the peer understands, so that messages and
+    /// fields a version added are only sent to peers that speak it.
+    /// </summary>
+    int Protocol { get; }
+
     /// <summary>The remote address, for logs.</summary>
     string Address { get; }
 

@@ -64,8 +64,8 @@ internal sealed class LatestResults(int capacity)
                 return null;
             }
             return MachineDifference.Describe(results.Results
-                .Where(r => r.Outcome != "N/A")
-                .Select(r => (r.Outcome == "SUCCESS", r.Uname, r.Runtime, r.ScriptSha256)));
+                .Where(r => Outcomes.Verdict(r.Outcome) is not null)
+                .Select(r => (r.Outcome == Outcomes.Success, r.Uname, r.Runtime, r.ScriptSha256)));
         }
     }
 }

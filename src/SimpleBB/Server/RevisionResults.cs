@@ -38,14 +38,12 @@ internal sealed class RevisionResults
 
     private void Count(ResultStatus result, int delta)
     {
-        switch (result.Outcome)
+        switch (Outcomes.Verdict(result.Outcome))
         {
-            case "N/A":
-                break;
-            case "SUCCESS":
+            case true:
                 _passed += delta;
                 break;
-            default:
+            case false:
                 _failed += delta;
                 break;
         }

@@ -49,6 +49,9 @@ internal sealed class ServerSession : ISendObserver, IPeer
 
     public string? Name { get; private set; }
 
+    /// <inheritdoc />
+    public int Protocol { get; private set; }
+
     public long ConnectedAt { get; }
 
     /// <summary>Tick count of the last line received (any line counts as a sign of life).</summary>
@@ -308,6 +311,7 @@ internal sealed class ServerSession : ISendObserver, IPeer
 
         Role = hello.Role;
         Name = hello.Name;
+        Protocol = chosen;
         Send(new Welcome
         {
             Server = _context.Options.Name,

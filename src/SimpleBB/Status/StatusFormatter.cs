@@ -25,7 +25,7 @@ public static class StatusFormatter
             }));
         text.AppendLine();
         var specific = snapshot.Results.GroupBy(r => (r.Project, r.Revision))
-            .Select(g => (g.Key, Difference: MachineDifference.Describe(g.Where(r => r.Outcome != "N/A").Select(r => (r.Outcome == "SUCCESS", r.Uname, r.Runtime, r.ScriptSha256)))))
+            .Select(g => (g.Key, Difference: MachineDifference.Describe(g.Where(r => Outcomes.Verdict(r.Outcome) is not null).Select(r => (r.Outcome == Outcomes.Success, r.Uname, r.Runtime, r.ScriptSha256)))))
             .Where(g => g.Difference is not null)
             .ToDictionary(g => g.Key, g => g.Difference!);
         text.AppendLine(CultureInfo.InvariantCulture, $"LATEST RESULTS ({snapshot.Results.Length})");

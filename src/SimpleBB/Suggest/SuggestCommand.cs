@@ -39,7 +39,8 @@ public static class SuggestCommand
             revision or token option; 3 no answer: could not connect, no answer in time, or the connection was lost
             before every suggestion was answered (a hook may retry on 3).
             With --wait: 0 every builder with a script passed; 1 a build failed or timed out; 4 no builder could
-            build it (none connected, or none has a script); 5 not every builder answered (deadline, or disconnected).
+            build it (none connected, or none has a script); 5 not every builder answered (deadline, disconnected, or
+            INTERRUPTED); 6 none failed but the build was cancelled on a builder.
             """)
         {
             host, port, timeout, wait, output, project, revisions,

@@ -16,12 +16,22 @@ public static class WaitReport
     /// <summary>No builder could build it: none received it, or none has a script for the project.</summary>
     public const int NotApplicable = 4;
 
-    /// <summary>The wait ended without an answer from every builder (deadline, or builders disconnected).</summary>
+    /// <summary>
+    /// The wait ended without an answer from every builder (deadline, builders disconnected, or a builder was shut down
+    /// mid-build and reported INTERRUPTED).
+    /// </summary>
     public const int Unanswered = 5;
 
-    /// <summary>PASS, FAIL &lt;code&gt;, TIMEOUT or N/A.</summary>
-    public static string Verdict(ResultMessage result) =>
-        result.TimedOut ? "TIMEOUT" : result.MissingScript ? "N/A" : result.ExitCode == 0 ? "PASS" : "FAIL " + result.ExitCode.ToString(CultureInfo.InvariantCulture);
+    /// <summary>None failed and every builder answered, but the build was cancelled on at least one of them.</summary>
+    public const int Cancelled = 6;
+
+    /// <summary>PASS, FAIL &lt;code&gt;, TIMEOUT, N/A, CANCELLED or INTERRUPTED.</summary>
+    public static string Verdict(ResultMessage result) => result.Outcome switch
+    {
+        Outcomes.Success => "PASS",
+        { } outcome when outcome.StartsWith(Outcomes.FailedPrefix, StringComparison.Ordinal) => "FAIL " + result.ExitCode.ToString(CultureInfo.InvariantCulture),
+        { } outcome => outcome,
+    };
 
     /// <summary>One line per result or lost builder, as it arrives; with <paramref name="output"/>, a failure's output tail follows.</summary>
     public static string Line(string project, SuggestOutcome outcome, Message message, bool output)
@@ -31,7 +41,7 @@ public static class WaitReport
             case ResultMessage result:
                 var line = $"{Verdict(result),-8} {project} {outcome.Revision} on {result.Builder} in {result.DurationMs} ms " +
                            $"({result.Uname.Sysname} {result.Uname.Release} {result.Uname.Machine}, {result.Runtime})";
-                if (!output || Verdict(result) is "PASS" or "N/A" || result.Output.Length == 0)
+                if (!output || Outcomes.Verdict(result.Outcome) != false || result.Output.Length == 0)
                 {
                     return line;
                 }
@@ -60,9 +70,11 @@ public static class WaitReport
             $"{results.Count(r => Verdict(r).StartsWith("FAIL", StringComparison.Ordinal))} failed",
         };
         Add(parts, results.Count(r => r.TimedOut), "timed out");
-        Add(parts, results.Count(r => r.MissingScript && !r.TimedOut), "not applicable");
+        Add(parts, results.Count(r => r.MissingScript), "not applicable");
+        Add(parts, results.Count(r => r.Cancelled), "cancelled");
+        Add(parts, results.Count(r => r.Interrupted), "interrupted");
         var summary = $"{project} {outcome.Revision} [build {outcome.BuildId}] on {outcome.Builders} builder{(outcome.Builders == 1 ? "" : "s")}: {string.Join(", ", parts)}";
-        if (MachineDifference.Describe(results.Where(r => !r.MissingScript).Select(r => (Verdict(r) == "PASS", r.Uname, r.Runtime, r.ScriptSha256))) is { } difference)
+        if (MachineDifference.Describe(results.Where(r => Outcomes.Verdict(r.Outcome) is not null).Select(r => (Verdict(r) == "PASS", r.Uname, r.Runtime, r.ScriptSha256))) is { } difference)
         {
             summary += $"; machine-specific: {difference}";
         }
@@ -75,13 +87,17 @@ public static class WaitReport
     {
         var all = outcomes.ToArray();
         var results = all.SelectMany(o => o.Results).ToArray();
-        if (results.Any(r => r.TimedOut || (!r.MissingScript && r.ExitCode != 0)))
+        if (results.Any(r => Outcomes.Verdict(r.Outcome) == false))
         {
             return Failed;
         }
-        if (all.Any(o => !o.Settled || o.Lost.Any(l => !o.Results.Exists(r => r.Builder == l.Builder))))
+        if (results.Any(r => r.Interrupted) || all.Any(o => !o.Settled || o.Lost.Any(l => !o.Results.Exists(r => r.Builder == l.Builder))))
         {
             return Unanswered;
+        }
+        if (results.Any(r => r.Cancelled))
+        {
+            return Cancelled;
         }
         return results.Any(r => !r.MissingScript) ? Passed : NotApplicable;
     }

@@ -11,6 +11,8 @@ internal sealed class FakePeer(string? name, string address = "127.0.0.1:5000") 
 
     public string Address { get; } = address;
 
+    public int Protocol { get; set; } = ProtocolLimits.Version;
+
     /// <summary>TrySend answers false (a full queue) while this is set.</summary>
     public bool Full { get; set; }
 
