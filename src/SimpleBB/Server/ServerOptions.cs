@@ -50,6 +50,12 @@ public sealed record ServerOptions
     /// <summary>Latest results (per project, revision and builder) kept for status.</summary>
     public int MaxLatestResults { get; init; } = 10_000;
 
+    /// <summary>
+    /// The web dashboard's base URL (e.g. http://127.0.0.1:7901/), for links to a build's page; null when it is off
+    /// (--http off). Messages and hooks that mention a build can point at <c>{WebBaseUrl}build/{id}</c>.
+    /// </summary>
+    public string? WebBaseUrl { get; init; }
+
     /// <summary>How results are remembered and how recording retries after a failure to write.</summary>
     internal RecorderOptions Recording { get; init; } = new();
 }

@@ -42,11 +42,15 @@ public sealed class SimpleBbServer : IAsyncDisposable
         _journal = new ResultJournal(options.HistoryFile ?? Path.Combine(folder, "history.jsonl"), options.HistoryMaxBytes);
         Recorder = new ResultRecorder(log, _journal, new ServerLogResults(log, resultLog), new OutputFiles(options.OutputFolder ?? folder, log),
             Registry, latest, _events, options.Recording);
+        Dashboard = new DashboardState(options.Name, Registry, latest, Recorder, _events, options.OutputFolder ?? folder);
         _context = new SessionContext(options, Registry, Recorder, _events, latest, options.Token is null ? null : new TokenCheck(options.Token),
             new AuthThrottle(), OnClosed);
     }
 
     public ServerOptions Options { get; }
+
+    /// <summary>Read access for the web dashboard.</summary>
+    public DashboardState Dashboard { get; }
 
     internal BuildRegistry Registry { get; }
 
