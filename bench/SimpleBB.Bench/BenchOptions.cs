@@ -23,7 +23,7 @@ public sealed record BenchOptions
     /// <summary>Repetitions of each timed figure.</summary>
     public int Rounds => Quick ? 5 : 30;
 
-    public static readonly string[] Phases = ["floors", "startup", "fanout", "throughput", "e2e"];
+    public static readonly string[] Phases = ["floors", "startup", "fanout", "throughput", "e2e", "web"];
 
     public static BenchOptions? Parse(string[] args, TextWriter error)
     {

@@ -92,6 +92,10 @@ public static class Benchmark
         {
             figures.AddRange(await ThroughputAsync(options, work, write.Median, cancellationToken).ConfigureAwait(false));
         }
+        if (options.Runs("web"))
+        {
+            figures.AddRange(await WebPhase.RunAsync(options, work, cancellationToken).ConfigureAwait(false));
+        }
         if (options.Runs("e2e"))
         {
             figures.AddRange(await EndToEndAsync(options, work, script, spawn.Median, spawnPlusRtt, cancellationToken).ConfigureAwait(false));
@@ -244,7 +248,7 @@ public static class Benchmark
         return figures;
     }
 
-    private static async Task ConnectAsync(ServerProcess server, List<SimBuilder> builders, int size, FanOutCounter counter, CancellationToken cancellationToken)
+    internal static async Task ConnectAsync(ServerProcess server, List<SimBuilder> builders, int size, FanOutCounter counter, CancellationToken cancellationToken)
     {
         while (builders.Count < size)
         {
@@ -493,9 +497,9 @@ public static class Benchmark
         }
     }
 
-    private static void Send(ProtocolClient client, Message message) => Send(client, MessageCodec.Encode(message));
+    internal static void Send(ProtocolClient client, Message message) => Send(client, MessageCodec.Encode(message));
 
-    private static void Send(ProtocolClient client, ReadOnlyMemory<byte> frames)
+    internal static void Send(ProtocolClient client, ReadOnlyMemory<byte> frames)
     {
         if (!client.TrySend(frames))
         {
@@ -515,5 +519,5 @@ public static class Benchmark
 
     private static int CountLines(string path, string text) => File.ReadLines(path).Count(line => line.Contains(text, StringComparison.Ordinal));
 
-    private static void Progress(string what) => Console.Error.WriteLine($"bench: {what}");
+    internal static void Progress(string what) => Console.Error.WriteLine($"bench: {what}");
 }

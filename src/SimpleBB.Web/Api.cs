@@ -13,7 +13,13 @@ internal sealed class Api(Func<DashboardState?> state, RecentBuilds recent)
 {
     public void Map(WebApplication app)
     {
-        app.MapGet("/api/status", () => With(s => TypedResults.Bytes(MessageCodec.Encode(s.Snapshot()), "application/json; charset=utf-8")));
+        app.MapGet("/api/status", (HttpContext context) => With(s =>
+        {
+            var start = System.Diagnostics.Stopwatch.GetTimestamp();
+            var json = MessageCodec.Encode(s.Snapshot());
+            WebDashboard.ServerTiming(context, start);
+            return TypedResults.Bytes(json, "application/json; charset=utf-8");
+        }));
         app.MapGet("/api/projects", () => With(s =>
         {
             var farm = Farm.Read(s, recent);

@@ -110,10 +110,12 @@ public sealed class WebDashboard : IWebDashboardHost
 
     private void Map(WebApplication app)
     {
-        app.MapGet("/", () => Page(state => HomePage.Render(state, Farm.Read(state, _recent))));
-        app.MapGet("/project/{project}", (string project) => Page(state => ProjectPage.Render(state, Farm.Read(state, _recent), project)));
-        app.MapGet("/build/{id}", (string id) => Page(state => BuildPage.Render(state, Farm.Read(state, _recent), id)));
-        app.MapGet("/builder/{name}", (string name) => Page(state => BuilderPage.Render(state, Farm.Read(state, _recent), name)));
+        app.MapGet("/", (HttpContext context) => Page(context, state => HomePage.Render(state, Farm.Read(state, _recent))));
+        app.MapGet("/project/{project}", (string project, HttpContext context) =>
+            Page(context, state => ProjectPage.Render(state, Farm.Read(state, _recent), project)));
+        app.MapGet("/build/{id}", (string id, HttpContext context) => Page(context, state => BuildPage.Render(state, Farm.Read(state, _recent), id)));
+        app.MapGet("/builder/{name}", (string name, HttpContext context) =>
+            Page(context, state => BuilderPage.Render(state, Farm.Read(state, _recent), name)));
         app.MapGet("/output/{project}/{id}/{builder}", (string project, string id, string builder) => Output(project, id, builder));
         app.MapGet("/badge/{file}", (string file) => BadgeFor(file));
         app.MapGet("/static/{file}", (string file, HttpContext context) => Static(file, context));
@@ -122,10 +124,22 @@ public sealed class WebDashboard : IWebDashboardHost
         app.MapGet("/api/events", (HttpContext context, CancellationToken cancellationToken) => Events(context, cancellationToken));
     }
 
-    private IResult Page(Func<DashboardState, string> render) =>
-        _state is { } state
-            ? TypedResults.Content(render(state), "text/html; charset=utf-8")
-            : TypedResults.Problem("The server is starting", statusCode: StatusCodes.Status503ServiceUnavailable);
+    private IResult Page(HttpContext context, Func<DashboardState, string> render)
+    {
+        if (_state is not { } state)
+        {
+            return TypedResults.Problem("The server is starting", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+        var start = System.Diagnostics.Stopwatch.GetTimestamp();
+        var html = render(state);
+        ServerTiming(context, start);
+        return TypedResults.Content(html, "text/html; charset=utf-8");
+    }
+
+    /// <summary>How long the server took to read its state and render (Server-Timing: the benchmark reads it; so can a browser's tools).</summary>
+    internal static void ServerTiming(HttpContext context, long start) =>
+        context.Response.Headers["Server-Timing"] =
+            "render;dur=" + System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
 
     private IResult Output(string project, string id, string builder)
     {

@@ -36,6 +36,7 @@
   }
 
   function addToFeed(kind, ev) {
+    for (const quiet of feed.querySelectorAll('li.quiet')) quiet.remove();
     const li = document.createElement('li');
     li.className = 'fresh';
     const when = document.createElement('span');
