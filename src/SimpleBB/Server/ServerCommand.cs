@@ -157,7 +157,7 @@ public static class ServerCommand
                         }
                         catch (IOException ex)
                         {
-                            log.Error("Cannot serve the web dashboard on {HttpAddress}: {Reason} (choose another with --http, or --http off)", httpEndpoint, ex.Message);
+                            log.Error("Cannot serve the web dashboard on {HttpAddress}: {Reason} (choose another with --http, or --http off)", httpEndpoint.ToString(), ex.Message);
                             if (quietly)
                             {
                                 await Console.Error.WriteLineAsync($"simplebb-server: cannot serve the web dashboard on {httpEndpoint}: {ex.Message}");
@@ -216,11 +216,11 @@ public static class ServerCommand
         if (web is not null && page is not null)
         {
             web.Attach(server.Dashboard);
-            log.Information("Web dashboard (read-only): {Url}", page);
+            log.Information("Web dashboard (read-only): {Url}", page.ToString());
             if (httpEndpoint is not null && !HttpAddress.IsLoopback(httpEndpoint))
             {
                 log.Warning("The web dashboard is served on {HttpAddress}, not only to this machine: anyone who can reach it can read build output (README: Web dashboard)",
-                    httpEndpoint);
+                    new System.Net.IPEndPoint(httpEndpoint.Address, page.Port).ToString());
             }
         }
         // Under systemd (Type=notify): ready once listening, and say when stopping.
