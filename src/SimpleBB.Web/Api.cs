@@ -16,7 +16,7 @@ internal sealed class Api(Func<DashboardState?> state, RecentBuilds recent)
         app.MapGet("/api/status", (HttpContext context) => With(s =>
         {
             var start = System.Diagnostics.Stopwatch.GetTimestamp();
-            var json = MessageCodec.Encode(s.Snapshot());
+            var json = s.SnapshotJson();
             WebDashboard.ServerTiming(context, start);
             return TypedResults.Bytes(json, "application/json; charset=utf-8");
         }));

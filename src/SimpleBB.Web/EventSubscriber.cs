@@ -15,6 +15,8 @@ internal sealed class EventSubscriber(int capacity, Action<EventSubscriber> drop
     private readonly Channel<SseItem<string>> _queue = Channel.CreateBounded<SseItem<string>>(
         new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
+    private const int MaxBatch = 1000;
+
     private int _dropped;
 
     public bool TryPost(EventMessage message, string json) => Post(new SseItem<string>(json, message.Kind));
@@ -46,9 +48,34 @@ internal sealed class EventSubscriber(int capacity, Action<EventSubscriber> drop
         try
         {
             yield return new SseItem<string>(hello, "hello") { ReconnectionInterval = TimeSpan.FromSeconds(2) };
-            await foreach (var item in _queue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            var reader = _queue.Reader;
+            while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                yield return item;
+                if (!reader.TryRead(out var first))
+                {
+                    continue;
+                }
+                if (!reader.TryPeek(out _))
+                {
+                    yield return first;
+                    continue;
+                }
+                // Several waiting (a burst of results): one "batch" event with all of them as a JSON array, so a
+                // page costs one write per burst rather than one per result.
+                var batch = new System.Text.StringBuilder(4096).Append('[');
+                var count = 0;
+                for (var item = first; ; )
+                {
+                    if (item.EventType != "ping")
+                    {
+                        batch.Append(count++ == 0 ? "" : ",").Append(item.Data);
+                    }
+                    if (count >= MaxBatch || !reader.TryRead(out item))
+                    {
+                        break;
+                    }
+                }
+                yield return new SseItem<string>(batch.Append(']').ToString(), "batch");
             }
         }
         finally

@@ -21,7 +21,7 @@ public sealed class WebDashboard : IWebDashboardHost
     public int MaxSubscribers { get; init; } = 500;
 
     /// <summary>Events queued for one page before it is dropped as not reading.</summary>
-    public int SubscriberQueue { get; init; } = 1024;
+    public int SubscriberQueue { get; init; } = 4096;
 
     private readonly ConcurrentDictionary<EventSubscriber, byte> _subscribers = new();
 

@@ -179,17 +179,24 @@ public sealed class WebDashboardTests : IDisposable
         await using var suggester = await RawPeer.HelloAsync(web.Server.Port, Roles.Suggest, "tester");
         await suggester.SendAsync(new SuggestMessage { Project = "foo", Revision = "v1" });
         var id = (await suggester.ReceiveAsync<Accepted>()).Id;
-        var seen = new List<string>();
+        // Events come one per SSE event (named by kind) or, when several wait, as one "batch" holding a JSON array.
+        var events = new List<System.Text.Json.JsonElement>();
+        var lines = new List<string>();
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while (!seen.Any(l => l.StartsWith("data: ", StringComparison.Ordinal) && l.Contains("\"kind\":\"result\"", StringComparison.Ordinal)))
+        while (!events.Any(e => e.GetProperty("kind").GetString() == "result"))
         {
-            seen.Add(await reader.ReadLineAsync(deadline.Token) ?? throw new InvalidOperationException("stream ended: " + string.Join('\n', seen)));
+            var line = await reader.ReadLineAsync(deadline.Token) ?? throw new InvalidOperationException("stream ended: " + string.Join('\n', lines));
+            lines.Add(line);
+            if (line.StartsWith("data: ", StringComparison.Ordinal) && lines.Count > 2)
+            {
+                var data = System.Text.Json.JsonDocument.Parse(line["data: ".Length..]).RootElement.Clone();
+                events.AddRange(data.ValueKind == System.Text.Json.JsonValueKind.Array ? data.EnumerateArray() : [data]);
+            }
         }
-        foreach (var kind in new[] { "connected", "suggested", "started", "result" })
-        {
-            Assert.Contains("event: " + kind, seen);
-        }
-        Assert.Contains(seen, l => l.Contains($"\"id\":\"{id}\"", StringComparison.Ordinal) && l.Contains("\"detail\":\"SUCCESS\"", StringComparison.Ordinal));
+        Assert.Equal(["connected", "suggested", "started", "result"], events.Select(e => e.GetProperty("kind").GetString()));
+        Assert.Contains(lines, l => l is "event: connected" or "event: batch");
+        var result = events[^1];
+        Assert.Equal((id, "alpha", "SUCCESS"), (result.GetProperty("id").GetString(), result.GetProperty("builder").GetString(), result.GetProperty("detail").GetString()));
     }
 
     [Fact]

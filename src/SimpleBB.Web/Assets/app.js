@@ -76,6 +76,12 @@
     lastRefresh = Date.now();
   }
 
+  function onEvent(ev) {
+    if (!kinds.includes(ev.kind)) return;
+    addToFeed(ev.kind, ev);
+    if (concerns(ev.kind, ev)) schedule(0);
+  }
+
   function connect() {
     source = new EventSource('/api/events');
     source.addEventListener('hello', () => {
@@ -97,10 +103,16 @@
       source.addEventListener(kind, (e) => {
         let ev;
         try { ev = JSON.parse(e.data); } catch { return; }
-        addToFeed(kind, ev);
-        if (concerns(kind, ev)) schedule(0);
+        onEvent(ev);
       });
     }
+    // Several events that were waiting at once (a burst of results) arrive as one JSON array.
+    source.addEventListener('batch', (e) => {
+      let list;
+      try { list = JSON.parse(e.data); } catch { return; }
+      for (const ev of list.slice(-30)) addToFeed(ev.kind, ev);
+      if (list.some((ev) => concerns(ev.kind, ev))) schedule(0);
+    });
   }
 
   function relativeTimes() {

@@ -27,11 +27,50 @@ public sealed class DashboardState
     /// <summary>The name the server gives in welcome (the machine name unless told otherwise).</summary>
     public string ServerName { get; }
 
-    /// <summary>Exactly what <c>simplebb-status --json</c> prints first: connected builders and the latest results.</summary>
-    public Snapshot Snapshot() => new()
+    /// <summary>How long a snapshot is reused while no event says anything changed (a builder's scripts change without one).</summary>
+    private static readonly TimeSpan MaxSnapshotAge = TimeSpan.FromSeconds(1);
+
+    private volatile CachedSnapshot? _cached;
+
+    /// <summary>
+    /// Exactly what <c>simplebb-status --json</c> prints first: connected builders and the latest results. Pages ask
+    /// for it on every request, and many open pages refresh after the same event, so one copy is shared until the
+    /// next event (or for at most a second): with 10,000 results, copying and encoding them is the expensive part.
+    /// </summary>
+    public Snapshot Snapshot() => Current().Snapshot;
+
+    /// <summary>The snapshot encoded as one protocol line (what /api/status answers), shared like the snapshot.</summary>
+    public byte[] SnapshotJson()
     {
-        Builders = _registry.Snapshot(), Results = _latest.All(), RecordingPaused = _recorder.PausedReason,
-    };
+        var current = Current();
+        return current.Json ??= MessageCodec.Encode(current.Snapshot);
+    }
+
+    private CachedSnapshot Current()
+    {
+        var version = _events.Published;
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (_cached is { } cached && cached.Version == version && System.Diagnostics.Stopwatch.GetElapsedTime(cached.Taken, now) < MaxSnapshotAge)
+        {
+            return cached;
+        }
+        var fresh = new CachedSnapshot(version, now, new Snapshot
+        {
+            Builders = _registry.Snapshot(), Results = _latest.All(), RecordingPaused = _recorder.PausedReason,
+        });
+        _cached = fresh;
+        return fresh;
+    }
+
+    private sealed class CachedSnapshot(long version, long taken, Snapshot snapshot)
+    {
+        public long Version { get; } = version;
+        public long Taken { get; } = taken;
+        public Snapshot Snapshot { get; } = snapshot;
+
+        /// <summary>Encoded on first use; two requests may both encode it, which is harmless.</summary>
+        public byte[]? Json { get; set; }
+    }
 
     /// <summary>What differs between the machines a revision passed and failed on, or null when it does not mix them.</summary>
     public string? MachineSpecific(string project, string revision) => _latest.MachineSpecific(project, revision);

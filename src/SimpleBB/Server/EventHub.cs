@@ -21,8 +21,14 @@ internal sealed class EventHub
 
     public void Unlisten(IEventListener listener) => _listeners.TryRemove(listener, out _);
 
+    private long _published;
+
+    /// <summary>Events published so far: what status shows can only have changed when this has.</summary>
+    public long Published => Interlocked.Read(ref _published);
+
     public void Publish(EventMessage message)
     {
+        Interlocked.Increment(ref _published);
         if (_followers.IsEmpty && _listeners.IsEmpty)
         {
             return;
