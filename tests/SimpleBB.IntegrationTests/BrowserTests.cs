@@ -81,6 +81,40 @@ public sealed class BrowserTests : IDisposable
         Screenshot(driver, "dashboard-build.png");
     }
 
+    [BrowserFact]
+    public async Task An_open_page_keeps_working_across_a_server_restart()
+    {
+        Assert.True(Chromium.Found, Chromium.Missing);
+        _dir.Script("scripts", "foo", "echo built $1; exit 0");
+        var web = await WebFixture.StartAsync(_dir.Path);
+        var httpPort = web.BaseUrl.Port;
+        using var driver = Start();
+        try
+        {
+            driver.Navigate().GoToUrl(web.BaseUrl);
+            var wait = new WebDriverWait(driver, TimeSpan.FromSeconds(30));
+            wait.Until(d => d.FindElement(By.Id("live")).Text.Contains("live", StringComparison.Ordinal));
+            ((IJavaScriptExecutor)driver).ExecuteScript("window.simplebbNotReloaded = true;");
+
+            await web.DisposeAsync(); // the server stops: the page notices and keeps trying
+            wait.Until(d => d.FindElement(By.Id("live")).Text.Contains("reconnecting", StringComparison.Ordinal));
+
+            web = await WebFixture.StartAsync(_dir.Path, httpPort: httpPort);
+            await using var builder = BuilderFixture.Start(_dir.Path, web.Server.Port, "after-restart", _dir["scripts"]);
+            await web.Server.WaitForBuildersAsync(1);
+            var port = web.Server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(0, (await Executables.RunAsync("suggest", ["--port", port, "foo", "v2"])).ExitCode);
+            wait.Until(d => d.FindElement(By.Id("main")).Text.Contains("after-restart", StringComparison.Ordinal)
+                && d.FindElement(By.Id("main")).Text.Contains("v2", StringComparison.Ordinal));
+            Assert.Equal(true, ((IJavaScriptExecutor)driver).ExecuteScript("return window.simplebbNotReloaded === true;"));
+            Assert.Contains("live", driver.FindElement(By.Id("live")).Text, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await web.DisposeAsync();
+        }
+    }
+
     private static ChromeDriver Start()
     {
         var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(Chromium.Driver)!, Path.GetFileName(Chromium.Driver)!);

@@ -24,11 +24,16 @@ internal sealed class WebFixture : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static async Task<WebFixture> StartAsync(string folder, WebDashboard? web = null, Func<SimpleBB.Server.ServerOptions, SimpleBB.Server.ServerOptions>? configure = null)
+    /// <param name="folder">The server's folder (server.log, history.jsonl).</param>
+    /// <param name="web">A dashboard with non-default limits, if wanted.</param>
+    /// <param name="configure">Changes to the server's options.</param>
+    /// <param name="httpPort">The page's port (a restarted server takes its predecessor's); 0 picks one.</param>
+    public static async Task<WebFixture> StartAsync(string folder, WebDashboard? web = null,
+        Func<SimpleBB.Server.ServerOptions, SimpleBB.Server.ServerOptions>? configure = null, int httpPort = 0)
     {
         web ??= new WebDashboard();
         var server = ServerFixture.Start(folder, configure: configure);
-        var url = await web.StartAsync(new IPEndPoint(IPAddress.Loopback, 0), server.Logger, CancellationToken.None);
+        var url = await web.StartAsync(new IPEndPoint(IPAddress.Loopback, httpPort), server.Logger, CancellationToken.None);
         web.Attach(server.Server.Dashboard);
         return new WebFixture(server, web, url);
     }
@@ -40,8 +45,15 @@ internal sealed class WebFixture : IAsyncDisposable
         return await response.Content.ReadAsStringAsync();
     }
 
+    private bool _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
         Http.Dispose();
         await _web.StopAsync(CancellationToken.None);
         await Server.DisposeAsync();
