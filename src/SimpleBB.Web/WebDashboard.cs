@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
@@ -20,16 +19,18 @@ public sealed class WebDashboard : IWebDashboardHost
     /// <summary>Open pages beyond this get 503 (each costs a connection and a small queue).</summary>
     public int MaxSubscribers { get; init; } = 500;
 
-    /// <summary>Events queued for one page before it is dropped as not reading.</summary>
-    public int SubscriberQueue { get; init; } = 4096;
+    /// <summary>SSE items (each an event or a tenth of a second's batch) queued for one page before it is dropped as not reading.</summary>
+    public int SubscriberQueue { get; init; } = 256;
 
-    private readonly ConcurrentDictionary<EventSubscriber, byte> _subscribers = new();
+    private readonly EventBroadcaster _broadcaster = new();
 
     /// <summary>Pages following the event stream now.</summary>
-    public int OpenStreams => _subscribers.Count;
+    public int OpenStreams => _broadcaster.Count;
     private readonly RecentBuilds _recent = new(500);
     private volatile DashboardState? _state;
     private IDisposable? _recentSubscription;
+    private IDisposable? _broadcastSubscription;
+    private Task _broadcasting = Task.CompletedTask;
     private WebApplication? _app;
     private Serilog.ILogger _log = Serilog.Core.Logger.None;
     private CancellationTokenSource? _pinging;
@@ -66,6 +67,7 @@ public sealed class WebDashboard : IWebDashboardHost
         _app = app;
         _pinging = new CancellationTokenSource();
         _pings = PingAsync(_pinging.Token);
+        _broadcasting = _broadcaster.RunAsync(_pinging.Token);
         var bound = app.Urls.First();
         return new Uri(bound.EndsWith('/') ? bound : bound + "/");
     }
@@ -73,20 +75,20 @@ public sealed class WebDashboard : IWebDashboardHost
     public void Attach(DashboardState state)
     {
         _recentSubscription = state.Subscribe(_recent);
+        _broadcastSubscription = state.Subscribe(_broadcaster);
         _state = state;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _recentSubscription?.Dispose();
-        foreach (var subscriber in _subscribers.Keys)
-        {
-            subscriber.Complete(); // open pages see the stream end and reconnect to the next server
-        }
+        _broadcastSubscription?.Dispose();
+        _broadcaster.CompleteAll(); // open pages see the stream end and reconnect to the next server
         if (_pinging is not null)
         {
             await _pinging.CancelAsync().ConfigureAwait(false);
             await _pings.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await _broadcasting.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         if (_app is not null)
         {
@@ -179,22 +181,16 @@ public sealed class WebDashboard : IWebDashboardHost
         {
             return TypedResults.Problem("The server is starting", statusCode: StatusCodes.Status503ServiceUnavailable);
         }
-        if (_subscribers.Count >= MaxSubscribers)
+        if (_broadcaster.Count >= MaxSubscribers)
         {
             context.Response.Headers.RetryAfter = "30";
             return TypedResults.Problem($"At most {MaxSubscribers} open pages", statusCode: StatusCodes.Status503ServiceUnavailable);
         }
-        var address = context.Connection.RemoteIpAddress;
-        IDisposable? subscription = null;
+        var address = context.Connection.RemoteIpAddress?.ToString();
         var subscriber = new EventSubscriber(SubscriberQueue,
             dropped: _ => _log.Warning("Dropped the event stream of a web page at {Address}: it stopped reading", address),
-            ended: ended =>
-            {
-                subscription?.Dispose();
-                _subscribers.TryRemove(ended, out _);
-            });
-        _subscribers[subscriber] = 0;
-        subscription = state.Subscribe(subscriber);
+            ended: _broadcaster.Remove);
+        _broadcaster.Add(subscriber);
         context.Response.Headers.CacheControl = "no-cache, no-transform";
         context.Response.Headers["X-Accel-Buffering"] = "no"; // nginx: pass events on at once
         var hello = "{\"server\":\"" + System.Text.Json.JsonEncodedText.Encode(state.ServerName).ToString() + "\"}";
@@ -208,10 +204,7 @@ public sealed class WebDashboard : IWebDashboardHost
         {
             while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
             {
-                foreach (var subscriber in _subscribers.Keys)
-                {
-                    subscriber.Ping();
-                }
+                _broadcaster.Ping();
             }
         }
         catch (OperationCanceledException)
