@@ -8,15 +8,14 @@ namespace SimpleBB.Web;
 
 /// <summary>
 /// Carries the server's events to every open page. The server's own threads only append an event's JSON (encoded
-/// once) to a list; a tenth of a second after the first, everything gathered goes out as one SSE item, built once
-/// and shared by every page: a single event under its kind, several as one "batch" (a JSON array). A burst of
-/// thousands of results per second so costs each page about ten writes a second, whatever the rate.
+/// once) to a list; a tenth of a second after the first, what was gathered goes out as one SSE item, built once
+/// and shared by every page: a single event under its kind, several as one "batch" (the newest 50 and how many
+/// older ones were left out). A burst of thousands of results per second so costs each page about ten small writes
+/// a second, whatever the rate.
 /// </summary>
-internal sealed class EventBroadcaster : IEventListener
+internal sealed class EventBroadcaster(int maxBatch) : IEventListener
 {
     private static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(100);
-
-    private const int MaxBatch = 1000;
 
     private readonly object _gate = new();
     private readonly ConcurrentDictionary<EventSubscriber, byte> _subscribers = new();
@@ -80,20 +79,21 @@ internal sealed class EventBroadcaster : IEventListener
             events = _pending;
             _pending = [];
         }
-        for (var start = 0; start < events.Count; start += MaxBatch)
+        if (events.Count == 1)
         {
-            var count = Math.Min(MaxBatch, events.Count - start);
-            if (count == 1)
+            Send(new SseItem<string>(events[0].Json, events[0].Kind));
+        }
+        else if (events.Count > 1)
+        {
+            // A page needs to know that something changed (it re-reads the state) and the last few events for its
+            // feed, not every result of a burst: a program that wants every event follows simplebb-status --follow.
+            var first = Math.Max(0, events.Count - maxBatch);
+            var batch = new System.Text.StringBuilder((events.Count - first) * 256).Append("{\"omitted\":").Append(first).Append(",\"events\":[");
+            for (var i = first; i < events.Count; i++)
             {
-                Send(new SseItem<string>(events[start].Json, events[start].Kind));
-                continue;
+                batch.Append(i == first ? "" : ",").Append(events[i].Json);
             }
-            var batch = new System.Text.StringBuilder(count * 256).Append('[');
-            for (var i = start; i < start + count; i++)
-            {
-                batch.Append(i == start ? "" : ",").Append(events[i].Json);
-            }
-            Send(new SseItem<string>(batch.Append(']').ToString(), "batch"));
+            Send(new SseItem<string>(batch.Append("]}").ToString(), "batch"));
         }
     }
 

@@ -30,7 +30,7 @@ internal static class Layout
             .Append("<span id=\"live\" class=\"live live-off\" role=\"status\" aria-live=\"polite\">connecting\u2026</span></header>")
             .Append("<main id=\"main\" data-page=\"").Append(page).Append("\" data-key=\"").Text(key ?? "").Append("\">");
         body(html);
-        html.Append("</main><aside class=\"feed\" aria-label=\"Live events\"><h2>Live events</h2><ol id=\"feed\"><li class=\"quiet\">Waiting for events\u2026</li></ol></aside>")
+        html.Append("</main><aside class=\"feed\" aria-label=\"Live events\"><h2>Live events</h2><ol id=\"feed\"><li class=\"quiet waiting\">Waiting for events\u2026</li></ol></aside>")
             .Append("<footer>SimpleBB ").Text(ProductInfo.Version).Append(" \u00B7 read-only \u00B7 shows what the server keeps in memory \u00B7 ")
             .Append("<a href=\"/api/status\">/api/status</a> \u00B7 <a href=\"/api/events\">/api/events</a></footer>")
             .Append("</body></html>\n");

@@ -19,13 +19,18 @@ public sealed class WebDashboard : IWebDashboardHost
     /// <summary>Open pages beyond this get 503 (each costs a connection and a small queue).</summary>
     public int MaxSubscribers { get; init; } = 500;
 
+    /// <summary>Events sent to a page per tenth of a second at most; older ones of a burst are counted, not sent.</summary>
+    public int MaxEventsPerItem { get; init; } = 50;
+
     /// <summary>SSE items (each an event or a tenth of a second's batch) queued for one page before it is dropped as not reading.</summary>
     public int SubscriberQueue { get; init; } = 256;
 
-    private readonly EventBroadcaster _broadcaster = new();
+    private EventBroadcaster? _broadcasterCreated;
+
+    private EventBroadcaster Broadcaster => _broadcasterCreated ??= new EventBroadcaster(MaxEventsPerItem);
 
     /// <summary>Pages following the event stream now.</summary>
-    public int OpenStreams => _broadcaster.Count;
+    public int OpenStreams => Broadcaster.Count;
     private readonly RecentBuilds _recent = new(500);
     private volatile DashboardState? _state;
     private IDisposable? _recentSubscription;
@@ -67,7 +72,7 @@ public sealed class WebDashboard : IWebDashboardHost
         _app = app;
         _pinging = new CancellationTokenSource();
         _pings = PingAsync(_pinging.Token);
-        _broadcasting = _broadcaster.RunAsync(_pinging.Token);
+        _broadcasting = Broadcaster.RunAsync(_pinging.Token);
         var bound = app.Urls.First();
         return new Uri(bound.EndsWith('/') ? bound : bound + "/");
     }
@@ -75,7 +80,7 @@ public sealed class WebDashboard : IWebDashboardHost
     public void Attach(DashboardState state)
     {
         _recentSubscription = state.Subscribe(_recent);
-        _broadcastSubscription = state.Subscribe(_broadcaster);
+        _broadcastSubscription = state.Subscribe(Broadcaster);
         _state = state;
     }
 
@@ -83,7 +88,7 @@ public sealed class WebDashboard : IWebDashboardHost
     {
         _recentSubscription?.Dispose();
         _broadcastSubscription?.Dispose();
-        _broadcaster.CompleteAll(); // open pages see the stream end and reconnect to the next server
+        Broadcaster.CompleteAll(); // open pages see the stream end and reconnect to the next server
         if (_pinging is not null)
         {
             await _pinging.CancelAsync().ConfigureAwait(false);
@@ -181,7 +186,7 @@ public sealed class WebDashboard : IWebDashboardHost
         {
             return TypedResults.Problem("The server is starting", statusCode: StatusCodes.Status503ServiceUnavailable);
         }
-        if (_broadcaster.Count >= MaxSubscribers)
+        if (Broadcaster.Count >= MaxSubscribers)
         {
             context.Response.Headers.RetryAfter = "30";
             return TypedResults.Problem($"At most {MaxSubscribers} open pages", statusCode: StatusCodes.Status503ServiceUnavailable);
@@ -189,8 +194,8 @@ public sealed class WebDashboard : IWebDashboardHost
         var address = context.Connection.RemoteIpAddress?.ToString();
         var subscriber = new EventSubscriber(SubscriberQueue,
             dropped: _ => _log.Warning("Dropped the event stream of a web page at {Address}: it stopped reading", address),
-            ended: _broadcaster.Remove);
-        _broadcaster.Add(subscriber);
+            ended: Broadcaster.Remove);
+        Broadcaster.Add(subscriber);
         context.Response.Headers.CacheControl = "no-cache, no-transform";
         context.Response.Headers["X-Accel-Buffering"] = "no"; // nginx: pass events on at once
         var hello = "{\"server\":\"" + System.Text.Json.JsonEncodedText.Encode(state.ServerName).ToString() + "\"}";
@@ -204,7 +209,7 @@ public sealed class WebDashboard : IWebDashboardHost
         {
             while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
             {
-                _broadcaster.Ping();
+                Broadcaster.Ping();
             }
         }
         catch (OperationCanceledException)

@@ -36,7 +36,7 @@
   }
 
   function addToFeed(kind, ev) {
-    for (const quiet of feed.querySelectorAll('li.quiet')) quiet.remove();
+    for (const quiet of feed.querySelectorAll('li.quiet.waiting')) quiet.remove();
     const li = document.createElement('li');
     li.className = 'fresh';
     const when = document.createElement('span');
@@ -46,6 +46,13 @@
     feed.prepend(li);
     setTimeout(() => li.classList.remove('fresh'), 3000);
     while (feed.children.length > 30) feed.lastElementChild.remove();
+  }
+
+  function addNote(text) {
+    const li = document.createElement('li');
+    li.className = 'quiet';
+    li.textContent = text;
+    feed.prepend(li);
   }
 
   function schedule(delay) {
@@ -106,12 +113,14 @@
         onEvent(ev);
       });
     }
-    // Several events that were waiting at once (a burst of results) arrive as one JSON array.
+    // Several events gathered together (a burst of results): the newest ones, and how many older ones were left out.
     source.addEventListener('batch', (e) => {
-      let list;
-      try { list = JSON.parse(e.data); } catch { return; }
-      for (const ev of list.slice(-30)) addToFeed(ev.kind, ev);
-      if (list.some((ev) => concerns(ev.kind, ev))) schedule(0);
+      let batch;
+      try { batch = JSON.parse(e.data); } catch { return; }
+      const list = Array.isArray(batch.events) ? batch.events : [];
+      if (batch.omitted > 0) addNote(`\u2026 ${batch.omitted} more events`);
+      for (const ev of list.slice(-30)) if (kinds.includes(ev.kind)) addToFeed(ev.kind, ev);
+      if (batch.omitted > 0 || list.some((ev) => concerns(ev.kind, ev))) schedule(0);
     });
   }
 
