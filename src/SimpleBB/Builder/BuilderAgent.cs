@@ -45,14 +45,22 @@ public sealed class BuilderAgent
 
     private string ServerAddress => $"{_options.Host}:{_options.Port}";
 
-    /// <summary>Runs until <paramref name="stopping"/> is cancelled, then finishes (or kills) running builds and delivers what it can.</summary>
-    public async Task RunAsync(CancellationToken stopping)
+    /// <summary>
+    /// Runs until <paramref name="stopping"/> is cancelled, then takes no more builds, gives running ones
+    /// <see cref="BuilderOptions.ShutdownGrace"/> (or stops them at once on <paramref name="hurry"/>), reports the ones
+    /// it stopped as INTERRUPTED and delivers what it can.
+    /// </summary>
+    public async Task RunAsync(CancellationToken stopping, CancellationToken hurry = default)
     {
         _log.Information("SimpleBB builder {Builder} {Version} starting: server {Server}, scripts in {Scripts}, {Jobs} job(s)",
             _options.Name, ProductInfo.Version, ServerAddress, _options.ScriptsDirectory, _options.Jobs);
         using var disconnect = new CancellationTokenSource();
         var connecting = ConnectLoopAsync(disconnect.Token);
-        await Task.WhenAll(Enumerable.Range(0, _options.Jobs).Select(_ => WorkAsync(stopping))).ConfigureAwait(false);
+        using var stoppingLog = stopping.Register(() => _log.Information(
+            "Builder {Builder} stopping: no more builds are taken; running builds get {Grace} s to finish (a second Ctrl-C or SIGTERM stops them now)",
+            _options.Name, _options.ShutdownGrace.TotalSeconds));
+        using var hurryLog = hurry.Register(() => _log.Warning("Second signal: stopping running builds now; they are reported as INTERRUPTED"));
+        await Task.WhenAll(Enumerable.Range(0, _options.Jobs).Select(_ => WorkAsync(stopping, hurry))).ConfigureAwait(false);
 
         // Stopping: give the server a moment to acknowledge the last results; the rest stay in the outbox.
         var deadline = Environment.TickCount64 + 3000;
@@ -254,7 +262,8 @@ public sealed class BuilderAgent
         {
             foreach (var (_, frame) in Outbox.ReadAll(olderThan))
             {
-                while (!link.Client.TrySend(frame))
+                var sendable = ResultFrames.ForProtocol(frame, link.Client.Welcome.Protocol);
+                while (!link.Client.TrySend(sendable))
                 {
                     await Task.Delay(20, cancellationToken).ConfigureAwait(false);
                 }
@@ -301,7 +310,7 @@ public sealed class BuilderAgent
         _log.Warning("Server {Server} reports: {Code}: {Reason}", ServerAddress, Names.Printable(error.Code), Names.Printable(error.Message, 500));
     }
 
-    private async Task WorkAsync(CancellationToken stopping)
+    private async Task WorkAsync(CancellationToken stopping, CancellationToken hurry)
     {
         while (true)
         {
@@ -323,7 +332,7 @@ public sealed class BuilderAgent
             BuildOutcome outcome;
             try
             {
-                outcome = await _runner.RunAsync(build, stopping).ConfigureAwait(false);
+                outcome = await _runner.RunAsync(build, stopping, hurry).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
             {
@@ -342,6 +351,7 @@ public sealed class BuilderAgent
             Revision = each.Revision,
             ExitCode = outcome.ExitCode,
             TimedOut = outcome.TimedOut,
+            Interrupted = outcome.Interrupted,
             MissingScript = outcome.MissingScript,
             ScriptSha256 = outcome.ScriptSha256,
             DurationMs = outcome.DurationMs,
@@ -364,7 +374,10 @@ public sealed class BuilderAgent
                 _log.Error("Cannot store the result of build {BuildId} in {Outbox}: {Reason}; sending it without a copy on disk",
                     result.Id, Outbox.Folder, ex.Message);
             }
-            _link?.Client.TrySend(frame);
+            if (_link is { } link)
+            {
+                link.Client.TrySend(ResultFrames.ForProtocol(frame, link.Client.Welcome.Protocol));
+            }
         }
     }
 }
