@@ -11,4 +11,7 @@ public sealed record BuildOutcome(int ExitCode, bool TimedOut, long DurationMs, 
 
     /// <summary>The builder stopped the build because it was shutting down (INTERRUPTED, not a failure).</summary>
     public bool Interrupted { get; init; }
+
+    /// <summary>Someone cancelled the build: dropped before it started, or stopped (CANCELLED, not a failure).</summary>
+    public bool Cancelled { get; init; }
 }

@@ -17,6 +17,9 @@ public sealed class BuilderAgent
     private readonly ScriptRunner _runner;
     private readonly SemaphoreSlim _acked = new(0);
     private readonly ScriptInventory _scripts;
+
+    /// <summary>Running script runs by build id (a merged run appears under each of its ids); also the lock for them.</summary>
+    private readonly Dictionary<string, RunningBuild> _running = new(StringComparer.Ordinal);
     private volatile ServerLink? _link;
 
     public BuilderAgent(BuilderOptions options, ILogger log)
@@ -234,6 +237,9 @@ public sealed class BuilderAgent
                 case ErrorMessage error:
                     OnError(link, error);
                     break;
+                case CancelMessage cancel:
+                    OnCancel(cancel);
+                    break;
                 default:
                     _log.Warning("Unexpected {Type} from server {Server}; ignored", message.Type, ServerAddress);
                     link.Client.TrySend(new ErrorMessage { Code = ErrorCodes.NotAllowed, Message = $"a builder does not accept \"{message.Type}\" here" });
@@ -285,6 +291,52 @@ public sealed class BuilderAgent
         _log.Information("Queued {Project}/{Revision} [build {BuildId}]", build.Project, build.Revision, build.Id);
     }
 
+    /// <summary>
+    /// The server passes on a user's cancel: a waiting build is dropped and reported CANCELLED at once; a running one is
+    /// stopped (SIGTERM to its process group and tree, SIGKILL after --cancel-grace) and reported CANCELLED when it has
+    /// ended. A build that is neither (it has just finished) is left alone: its result is on its way.
+    /// </summary>
+    private void OnCancel(CancelMessage cancel)
+    {
+        if (_queue.Remove(cancel.Id) is { } waiting)
+        {
+            _log.Information("Cancelled {Project}/{Revision} before it started [build {BuildId}]", waiting.Project, waiting.Revision, waiting.Id);
+            Report([waiting], new BuildOutcome(-1, false, 0, "[simplebb: cancelled before it started (CANCELLED)]\n", null) { Cancelled = true });
+            return;
+        }
+        BuildMessage? detached = null;
+        string? stillFor = null;
+        lock (_running)
+        {
+            if (!_running.TryGetValue(cancel.Id, out var run))
+            {
+                _log.Information("Asked to cancel build {BuildId}, which is neither waiting nor running here; its result is already on its way", cancel.Id);
+                return;
+            }
+            var build = run.Builds.Find(b => b.Id == cancel.Id)!;
+            if (run.Builds.Count > 1)
+            {
+                // The same script run serves other build ids: it goes on for them, only this id is reported cancelled.
+                run.Builds.Remove(build);
+                _running.Remove(cancel.Id);
+                detached = build;
+                stillFor = string.Join(", ", run.Builds.Select(b => b.Id));
+            }
+            else
+            {
+                _log.Information("Cancelling {Project}/{Revision}: stopping its process tree (SIGKILL after {Grace} s) [build {BuildId}]",
+                    build.Project, build.Revision, _options.CancelGrace.TotalSeconds, build.Id);
+                run.Cancel.Cancel();
+            }
+        }
+        if (detached is not null)
+        {
+            _log.Information("Cancelled {Project}/{Revision}; the same run goes on for build(s) {Others} [build {BuildId}]",
+                detached.Project, detached.Revision, stillFor, detached.Id);
+            Report([detached], new BuildOutcome(-1, false, 0, $"[simplebb: cancelled; the same run goes on for build(s) {stillFor}]\n", null) { Cancelled = true });
+        }
+    }
+
     private void OnError(ServerLink link, ErrorMessage error)
     {
         if (error.Code == ErrorCodes.Replaced)
@@ -329,16 +381,33 @@ public sealed class BuilderAgent
             {
                 _link?.Client.TrySend(new StartedMessage { Id = each.Id });
             }
+            using var run = new RunningBuild(builds);
+            lock (_running)
+            {
+                foreach (var each in builds)
+                {
+                    _running[each.Id] = run;
+                }
+            }
             BuildOutcome outcome;
             try
             {
-                outcome = await _runner.RunAsync(build, stopping, hurry).ConfigureAwait(false);
+                outcome = await _runner.RunAsync(build, stopping, hurry, run.Cancel.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
             {
                 outcome = new BuildOutcome(-1, false, 0, $"the builder could not run the build: {ex.Message}", null);
             }
-            Report(builds, outcome);
+            BuildMessage[] remaining;
+            lock (_running)
+            {
+                remaining = [.. run.Builds];
+                foreach (var each in remaining)
+                {
+                    _running.Remove(each.Id);
+                }
+            }
+            Report(remaining, outcome);
         }
     }
 
@@ -352,6 +421,7 @@ public sealed class BuilderAgent
             ExitCode = outcome.ExitCode,
             TimedOut = outcome.TimedOut,
             Interrupted = outcome.Interrupted,
+            Cancelled = outcome.Cancelled,
             MissingScript = outcome.MissingScript,
             ScriptSha256 = outcome.ScriptSha256,
             DurationMs = outcome.DurationMs,

@@ -26,6 +26,8 @@ public static class BuilderCommand
         var shutdownGrace = EnvOptions.Int("--shutdown-grace", [], "SIMPLEBB_SHUTDOWN_GRACE", 30, 0, 24 * 3600,
             "On Ctrl-C or SIGTERM, seconds a running build gets to finish before it is stopped (SIGTERM to its process group, " +
             "SIGKILL 10 s later) and reported as INTERRUPTED; a second Ctrl-C or SIGTERM stops it at once");
+        var cancelGrace = EnvOptions.Int("--cancel-grace", [], "SIMPLEBB_CANCEL_GRACE", 10, 0, 24 * 3600,
+            "When a running build is cancelled (simplebb-cancel), seconds between SIGTERM and SIGKILL to its process group and tree");
         var quiet = EnvOptions.Flag("--quiet", "SIMPLEBB_QUIET", "Log only to the log file, not to stderr");
 
         var security = new ClientSecurityOptions();
@@ -44,7 +46,7 @@ public static class BuilderCommand
             2 bad command line or environment variable.
             """)
         {
-            host, port, name, scripts, dataDir, logFile, jobs, timeout, shutdownGrace, quiet,
+            host, port, name, scripts, dataDir, logFile, jobs, timeout, shutdownGrace, cancelGrace, quiet,
         };
         security.AddTo(root);
         root.SetAction(async (parse, cancellationToken) =>
@@ -71,6 +73,7 @@ public static class BuilderCommand
                 Jobs = parse.GetValue(jobs),
                 BuildTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
                 ShutdownGrace = TimeSpan.FromSeconds(parse.GetValue(shutdownGrace)),
+                CancelGrace = TimeSpan.FromSeconds(parse.GetValue(cancelGrace)),
             };
             // Beside the outbox rather than in whatever folder the builder happens to be started from.
             var path = parse.GetValue(logFile) is { Length: > 0 } given ? given : Path.Combine(options.DataDirectory, "builder.log");

@@ -20,9 +20,11 @@ public sealed class ScriptRunner(BuilderOptions options)
 
     /// <summary>
     /// Runs one build. <paramref name="stopping"/>: the builder is shutting down (the build gets --shutdown-grace, then is
-    /// stopped and reported INTERRUPTED); <paramref name="hurry"/>: stop it now (a second signal to the builder).
+    /// stopped and reported INTERRUPTED); <paramref name="hurry"/>: stop it now (a second signal to the builder);
+    /// <paramref name="cancel"/>: someone cancelled the build (stopped at once with --cancel-grace, reported CANCELLED).
     /// </summary>
-    public async Task<BuildOutcome> RunAsync(BuildMessage build, CancellationToken stopping, CancellationToken hurry = default)
+    public async Task<BuildOutcome> RunAsync(BuildMessage build, CancellationToken stopping, CancellationToken hurry = default,
+        CancellationToken cancel = default)
     {
         var script = Path.Combine(options.ScriptsDirectory, build.Project);
         if (!File.Exists(script))
@@ -91,24 +93,30 @@ public sealed class ScriptRunner(BuilderOptions options)
 
         var timedOut = false;
         var interrupted = false;
-        using (var deadline = new CancellationTokenSource(options.BuildTimeout))
+        var cancelled = false;
+        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel))
         {
+            deadline.CancelAfter(options.BuildTimeout);
             try
             {
                 await process.WaitForExitAsync(deadline.Token).WaitAsync(stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested)
             {
-                timedOut = true;
-                await ProcessTree.StopAsync(process, options.KillGrace, ownSession, hurry).ConfigureAwait(false);
+                cancelled = cancel.IsCancellationRequested;
+                timedOut = !cancelled;
+                await ProcessTree.StopAsync(process, cancelled ? options.CancelGrace : options.KillGrace, ownSession, hurry).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
                 // The builder is shutting down: the build gets a grace period to finish first (cut short by a second signal).
-                interrupted = !await WaitAsync(process, options.ShutdownGrace, hurry).ConfigureAwait(false);
+                using var either = CancellationTokenSource.CreateLinkedTokenSource(hurry, cancel);
+                interrupted = !await WaitAsync(process, options.ShutdownGrace, either.Token).ConfigureAwait(false);
                 if (interrupted)
                 {
-                    await ProcessTree.StopAsync(process, options.KillGrace, ownSession, hurry).ConfigureAwait(false);
+                    cancelled = cancel.IsCancellationRequested;
+                    interrupted = !cancelled;
+                    await ProcessTree.StopAsync(process, cancelled ? options.CancelGrace : options.KillGrace, ownSession, hurry).ConfigureAwait(false);
                 }
             }
         }
@@ -126,13 +134,17 @@ public sealed class ScriptRunner(BuilderOptions options)
             var seconds = options.BuildTimeout.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
             tail.Write(System.Text.Encoding.UTF8.GetBytes($"\n[simplebb: killed after {seconds} s, the build timeout (--timeout)]\n"));
         }
+        else if (cancelled)
+        {
+            tail.Write("\n[simplebb: stopped because the build was cancelled (CANCELLED)]\n"u8);
+        }
         else if (interrupted)
         {
             tail.Write("\n[simplebb: stopped because the builder was shutting down (INTERRUPTED)]\n"u8);
         }
         file.Complete(tail.TotalBytes);
         PruneLogs(logs, options.BuildLogsKept);
-        return new BuildOutcome(process.ExitCode, timedOut, duration, tail.ToString(), logFile) { ScriptSha256 = sha, Interrupted = interrupted };
+        return new BuildOutcome(process.ExitCode, timedOut, duration, tail.ToString(), logFile) { ScriptSha256 = sha, Interrupted = interrupted, Cancelled = cancelled };
     }
 
     /// <summary>Keeps the newest build logs of a project and deletes the rest.</summary>
