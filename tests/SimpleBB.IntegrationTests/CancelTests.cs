@@ -80,6 +80,30 @@ public sealed class CancelTests : IDisposable
     }
 
     [Fact]
+    public async Task Cancelling_one_of_two_merged_builds_reports_only_that_one_and_the_run_goes_on_for_the_other()
+    {
+        _dir.Script("scripts", "gate", $"while [ ! -e {_dir["open"]} ]; do sleep 0.05; done");
+        await using var server = StartServer();
+        await using var builder = StartBuilder(server);
+        await server.WaitForBuildersAsync(1);
+        await SuggestAsync(server, "gate");
+        var first = await SuggestAsync(server, "app");
+        var second = await SuggestAsync(server, "app"); // waits behind the gate with the first: merged into one run
+        await Eventually.TrueAsync(() => builder.Log.Contains($"Queued app/main [build {second}]", StringComparison.Ordinal), "the second build queued");
+        File.WriteAllText(_dir["open"], "");
+        var script = await Pids.ReadAsync(_dir["script.pid"]);
+
+        Assert.Equal(0, (await CancelAsync(server, first)).ExitCode);
+
+        await server.WaitForLogAsync("CANCELLED app/main on alpha (");
+        Assert.Contains($"[build {first}]", LogFiles.Lines(server.LogPath).Single(l => l.Contains("CANCELLED app/main", StringComparison.Ordinal)));
+        Assert.True(Pids.IsAlive(script), "the run stopped although another build id still needs it");
+        Assert.Equal(0, (await CancelAsync(server, second)).ExitCode);
+        await server.WaitForLogAsync("CANCELLED app/main on alpha (", count: 2);
+        await Eventually.TrueAsync(() => !Pids.IsAlive(script), "the script to be stopped once its last build id is cancelled");
+    }
+
+    [Fact]
     public async Task Cancel_with_a_wrong_token_is_refused_and_the_build_goes_on()
     {
         await using var server = StartServer();

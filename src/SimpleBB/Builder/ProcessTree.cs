@@ -81,8 +81,24 @@ internal static class ProcessTree
         }
     }
 
-    /// <summary>Whether any process (a zombie included) is still in the group; signal 0 only checks.</summary>
-    private static bool GroupExists(int group) => group > 0 && kill(-group, 0) == 0;
+    /// <summary>
+    /// Whether a living process is still in the group. Signal 0 only checks, and counts zombies too: where nobody reaps
+    /// orphans (a container whose first process does not), a dead child would otherwise hold the grace period open.
+    /// </summary>
+    private static bool GroupExists(int group) =>
+        group > 0 && kill(-group, 0) == 0 && AllProcesses().Any(p => p.Stat.Group == group && p.Stat.State != 'Z');
+
+    /// <summary>Every process in /proc with its stat fields (those that vanish while being read are skipped).</summary>
+    private static IEnumerable<(int Pid, (char State, int Parent, int Group) Stat)> AllProcesses()
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && ReadStat(pid) is { } stat)
+            {
+                yield return (pid, stat);
+            }
+        }
+    }
 
     private static bool IsAlive(int pid) => File.Exists($"/proc/{pid}/stat") && !IsZombie(pid);
 
@@ -92,17 +108,13 @@ internal static class ProcessTree
     private static HashSet<int> Descendants(int root)
     {
         var children = new Dictionary<int, List<int>>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        foreach (var (pid, stat) in AllProcesses())
         {
-            if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
-                && ReadStat(pid) is { } stat)
+            if (!children.TryGetValue(stat.Parent, out var list))
             {
-                if (!children.TryGetValue(stat.Parent, out var list))
-                {
-                    children[stat.Parent] = list = [];
-                }
-                list.Add(pid);
+                children[stat.Parent] = list = [];
             }
+            list.Add(pid);
         }
         var found = new HashSet<int>();
         var pending = new Stack<int>([root]);
@@ -119,15 +131,15 @@ internal static class ProcessTree
         return found;
     }
 
-    /// <summary>State and parent pid from /proc/&lt;pid&gt;/stat ("pid (comm) state ppid ..."; comm may hold spaces).</summary>
-    private static (char State, int Parent)? ReadStat(int pid)
+    /// <summary>State, parent pid and process group from /proc/&lt;pid&gt;/stat ("pid (comm) state ppid pgrp ..."; comm may hold spaces).</summary>
+    private static (char State, int Parent, int Group)? ReadStat(int pid)
     {
         try
         {
             var text = File.ReadAllText($"/proc/{pid}/stat");
             var close = text.LastIndexOf(')');
             var fields = text[(close + 2)..].Split(' ');
-            return (fields[0][0], int.Parse(fields[1], CultureInfo.InvariantCulture));
+            return (fields[0][0], int.Parse(fields[1], CultureInfo.InvariantCulture), int.Parse(fields[2], CultureInfo.InvariantCulture));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
         {
