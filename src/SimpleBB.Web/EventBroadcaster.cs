@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net.ServerSentEvents;
 using System.Threading.Channels;
 using SimpleBB.Protocol;
 using SimpleBB.Server;
@@ -8,7 +7,7 @@ namespace SimpleBB.Web;
 
 /// <summary>
 /// Carries the server's events to every open page. The server's own threads only append an event's JSON (encoded
-/// once) to a list; a tenth of a second after the first, what was gathered goes out as one SSE item, built once
+/// once) to a list; a tenth of a second after the first, what was gathered goes out as one SSE item, encoded once
 /// and shared by every page: a single event under its kind, several as one "batch" (the newest 50 and how many
 /// older ones were left out). A burst of thousands of results per second so costs each page about ten small writes
 /// a second, whatever the rate.
@@ -43,7 +42,7 @@ internal sealed class EventBroadcaster(int maxBatch) : IEventListener
     }
 
     /// <summary>A keep-alive to every page, so proxies keep the connection and a page notices a dead one.</summary>
-    public void Ping() => Send(new SseItem<string>("{}", "ping"));
+    public void Ping() => Send(SseFrame.Encode("ping", "{}"));
 
     /// <summary>Ends every page's stream (server stopping).</summary>
     public void CompleteAll()
@@ -81,7 +80,7 @@ internal sealed class EventBroadcaster(int maxBatch) : IEventListener
         }
         if (events.Count == 1)
         {
-            Send(new SseItem<string>(events[0].Json, events[0].Kind));
+            Send(SseFrame.Encode(events[0].Kind, events[0].Json));
         }
         else if (events.Count > 1)
         {
@@ -93,15 +92,15 @@ internal sealed class EventBroadcaster(int maxBatch) : IEventListener
             {
                 batch.Append(i == first ? "" : ",").Append(events[i].Json);
             }
-            Send(new SseItem<string>(batch.Append("]}").ToString(), "batch"));
+            Send(SseFrame.Encode("batch", batch.Append("]}").ToString()));
         }
     }
 
-    private void Send(SseItem<string> item)
+    private void Send(byte[] frame)
     {
         foreach (var subscriber in _subscribers.Keys)
         {
-            if (!subscriber.TryPost(item))
+            if (!subscriber.TryPost(frame))
             {
                 _subscribers.TryRemove(subscriber, out _);
             }

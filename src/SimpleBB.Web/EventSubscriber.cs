@@ -1,24 +1,26 @@
-using System.Net.ServerSentEvents;
+using System.Buffers;
+using System.IO.Pipelines;
 using System.Threading.Channels;
 
 namespace SimpleBB.Web;
 
 /// <summary>
-/// One open page's event stream. Items (shared by all pages) are only queued here, bounded; the response writes them
-/// at the page's pace. A page that stops reading fills its queue and is dropped, like a slow status client, so it
-/// costs the server a fixed amount of memory and never delays a result.
+/// One open page's event stream. Items are SSE frames encoded once and shared by all pages; they are only queued
+/// here, bounded, and the response writes them at the page's pace (all that is queued, then one flush). A page that
+/// stops reading fills its queue and is dropped, like a slow status client, so it costs the server a fixed amount of
+/// memory and never delays a result.
 /// </summary>
 internal sealed class EventSubscriber(int capacity, Action<EventSubscriber> dropped, Action<EventSubscriber> ended)
 {
-    private readonly Channel<SseItem<string>> _queue = Channel.CreateBounded<SseItem<string>>(
+    private readonly Channel<byte[]> _queue = Channel.CreateBounded<byte[]>(
         new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
     private int _dropped;
 
-    /// <summary>Queues an item; false when the page has stopped reading (it is then dropped).</summary>
-    public bool TryPost(SseItem<string> item)
+    /// <summary>Queues a frame; false when the page has stopped reading (it is then dropped).</summary>
+    public bool TryPost(byte[] frame)
     {
-        if (_queue.Writer.TryWrite(item))
+        if (_queue.Writer.TryWrite(frame))
         {
             return true;
         }
@@ -34,16 +36,26 @@ internal sealed class EventSubscriber(int capacity, Action<EventSubscriber> drop
     /// <summary>Ends the stream (server stopping).</summary>
     public void Complete() => _queue.Writer.TryComplete();
 
-    public async IAsyncEnumerable<SseItem<string>> ReadAllAsync(string hello, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Writes <paramref name="hello"/>, then every queued frame, until the stream ends or the page goes away.</summary>
+    public async Task WriteAllAsync(PipeWriter body, byte[] hello, CancellationToken cancellationToken)
     {
         try
         {
-            // The first item sets how soon the browser reconnects after the server restarts.
-            yield return new SseItem<string>(hello, "hello") { ReconnectionInterval = TimeSpan.FromSeconds(2) };
-            await foreach (var item in _queue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            body.Write(hello);
+            var flushed = await body.FlushAsync(cancellationToken).ConfigureAwait(false);
+            var reader = _queue.Reader;
+            while (!flushed.IsCompleted && !flushed.IsCanceled && await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                yield return item;
+                while (reader.TryRead(out var frame))
+                {
+                    body.Write(frame);
+                }
+                flushed = await body.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
+        }
+        catch (OperationCanceledException)
+        {
+            // the page went away
         }
         finally
         {

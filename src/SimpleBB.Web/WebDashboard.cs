@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Serilog.Extensions.Logging;
 using SimpleBB.Server;
@@ -180,26 +181,36 @@ public sealed class WebDashboard : IWebDashboardHost
         return TypedResults.Bytes(bytes, contentType);
     }
 
-    private IResult Events(HttpContext context, CancellationToken cancellationToken)
+    private async Task Events(HttpContext context, CancellationToken cancellationToken)
     {
         if (_state is not { } state)
         {
-            return TypedResults.Problem("The server is starting", statusCode: StatusCodes.Status503ServiceUnavailable);
+            await TypedResults.Problem("The server is starting", statusCode: StatusCodes.Status503ServiceUnavailable).ExecuteAsync(context).ConfigureAwait(false);
+            return;
         }
         if (Broadcaster.Count >= MaxSubscribers)
         {
             context.Response.Headers.RetryAfter = "30";
-            return TypedResults.Problem($"At most {MaxSubscribers} open pages", statusCode: StatusCodes.Status503ServiceUnavailable);
+            await TypedResults.Problem($"At most {MaxSubscribers} open pages", statusCode: StatusCodes.Status503ServiceUnavailable)
+                .ExecuteAsync(context).ConfigureAwait(false);
+            return;
         }
         var address = context.Connection.RemoteIpAddress?.ToString();
         var subscriber = new EventSubscriber(SubscriberQueue,
             dropped: _ => _log.Warning("Dropped the event stream of a web page at {Address}: it stopped reading", address),
             ended: Broadcaster.Remove);
         Broadcaster.Add(subscriber);
-        context.Response.Headers.CacheControl = "no-cache, no-transform";
-        context.Response.Headers["X-Accel-Buffering"] = "no"; // nginx: pass events on at once
-        var hello = "{\"server\":\"" + System.Text.Json.JsonEncodedText.Encode(state.ServerName).ToString() + "\"}";
-        return TypedResults.ServerSentEvents(subscriber.ReadAllAsync(hello, cancellationToken));
+        var response = context.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache, no-transform";
+        response.Headers.ContentEncoding = "identity";
+        response.Headers["X-Accel-Buffering"] = "no"; // nginx: pass events on at once
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        // The first item sets how soon the browser reconnects after the server restarts. Frames are written as
+        // encoded once for every page (SseFrame), not formatted again per page.
+        var hello = SseFrame.Encode("hello", "{\"server\":\"" + System.Text.Json.JsonEncodedText.Encode(state.ServerName).ToString() + "\"}",
+            TimeSpan.FromSeconds(2));
+        await subscriber.WriteAllAsync(response.BodyWriter, hello, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task PingAsync(CancellationToken stopping)

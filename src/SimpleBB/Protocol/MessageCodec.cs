@@ -12,7 +12,7 @@ namespace SimpleBB.Protocol;
 /// </summary>
 public static class MessageCodec
 {
-    private static readonly JsonWriterOptions WriterOptions = new()
+    internal static readonly JsonWriterOptions WriterOptions = new()
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         SkipValidation = true,

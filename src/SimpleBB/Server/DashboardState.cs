@@ -39,11 +39,16 @@ public sealed class DashboardState
     /// </summary>
     public Snapshot Snapshot() => Current().Snapshot;
 
-    /// <summary>The snapshot encoded as one protocol line (what /api/status answers), shared like the snapshot.</summary>
-    public byte[] SnapshotJson()
+    private readonly SnapshotEncoder _encoder = new();
+
+    /// <summary>
+    /// The snapshot encoded as one protocol line (what /api/status answers), shared like the snapshot. A fresh one
+    /// reuses the JSON of every result that was already in the last one (see <see cref="SnapshotEncoder"/>).
+    /// </summary>
+    public ReadOnlyMemory<byte> SnapshotJson()
     {
         var current = Current();
-        return current.Json ??= MessageCodec.Encode(current.Snapshot);
+        return current.Json ??= _encoder.Encode(current.Snapshot);
     }
 
     private CachedSnapshot Current()
@@ -69,7 +74,7 @@ public sealed class DashboardState
         public Snapshot Snapshot { get; } = snapshot;
 
         /// <summary>Encoded on first use; two requests may both encode it, which is harmless.</summary>
-        public byte[]? Json { get; set; }
+        public ReadOnlyMemory<byte>? Json { get; set; }
     }
 
     /// <summary>What differs between the machines a revision passed and failed on, or null when it does not mix them.</summary>
