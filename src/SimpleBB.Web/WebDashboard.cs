@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Serilog.Extensions.Logging;
 using SimpleBB.Server;
@@ -45,7 +46,11 @@ public sealed class WebDashboard : IWebDashboardHost
     public async Task<Uri> StartAsync(IPEndPoint endpoint, Serilog.ILogger log, CancellationToken cancellationToken)
     {
         _log = log;
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        // The empty builder: no configuration files or environment variables (an appsettings.json beside the executable
+        // or an ASPNETCORE_ variable cannot change what this serves), no file watcher; only Kestrel and routing.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseKestrelCore();
+        builder.Services.AddRoutingCore();
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(new SerilogLoggerProvider(log.ForContext("SourceContext", "web")));
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
