@@ -20,7 +20,7 @@ public static class WebPhase
         var figures = new List<Figure>();
         var builderCount = options.Quick ? 100 : 1_000;
         var projects = options.Quick ? 10 : 50;
-        var rounds = options.Quick ? 3 : 5;
+        var rounds = options.Quick ? 3 : 15;
 
         Benchmark.Progress("web: server RSS with --http off");
         await using (var off = await ServerProcess.StartAsync(options.BinDirectory, Path.Combine(work, "web-off"), cancellationToken).ConfigureAwait(false))
