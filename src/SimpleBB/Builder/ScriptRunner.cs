@@ -12,7 +12,10 @@ namespace SimpleBB.Builder;
 /// </summary>
 public sealed class ScriptRunner(BuilderOptions options)
 {
-    public async Task<BuildOutcome> RunAsync(BuildMessage build, CancellationToken stopping)
+    /// <param name="build">The build to run.</param>
+    /// <param name="stopping">Cancelled when the builder shuts down (the build then gets its grace period).</param>
+    /// <param name="live">When given, the output also goes there as it is produced (live output for the server).</param>
+    public async Task<BuildOutcome> RunAsync(BuildMessage build, CancellationToken stopping, LiveOutput? live = null)
     {
         var script = Path.Combine(options.ScriptsDirectory, build.Project);
         if (!File.Exists(script))
@@ -64,8 +67,8 @@ public sealed class ScriptRunner(BuilderOptions options)
 
         var tail = new OutputTail(ProtocolLimits.MaxOutputBytes);
         await using var file = new CappedFile(logFile, options.MaxBuildLogBytes);
-        var stdout = PumpAsync(process.StandardOutput.BaseStream, tail, file);
-        var stderr = PumpAsync(process.StandardError.BaseStream, tail, file);
+        var stdout = PumpAsync(process.StandardOutput.BaseStream, tail, file, live);
+        var stderr = PumpAsync(process.StandardError.BaseStream, tail, file, live);
 
         var timedOut = false;
         var stopped = false;
@@ -97,11 +100,14 @@ public sealed class ScriptRunner(BuilderOptions options)
         if (timedOut)
         {
             var seconds = options.BuildTimeout.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
-            tail.Write(System.Text.Encoding.UTF8.GetBytes($"\n[simplebb: killed after {seconds} s, the build timeout (--timeout)]\n"));
+            var note = System.Text.Encoding.UTF8.GetBytes($"\n[simplebb: killed after {seconds} s, the build timeout (--timeout)]\n");
+            tail.Write(note);
+            live?.Write(note);
         }
         else if (stopped)
         {
             tail.Write("\n[simplebb: killed because the builder was shutting down]\n"u8);
+            live?.Write("\n[simplebb: killed because the builder was shutting down]\n"u8);
         }
         file.Complete(tail.TotalBytes);
         PruneLogs(logs, options.BuildLogsKept);
@@ -138,7 +144,7 @@ public sealed class ScriptRunner(BuilderOptions options)
         }
     }
 
-    private static async Task PumpAsync(Stream source, OutputTail tail, CappedFile file)
+    private static async Task PumpAsync(Stream source, OutputTail tail, CappedFile file, LiveOutput? live)
     {
         var buffer = new byte[16 * 1024];
         try
@@ -147,6 +153,7 @@ public sealed class ScriptRunner(BuilderOptions options)
             while ((read = await source.ReadAsync(buffer).ConfigureAwait(false)) > 0)
             {
                 tail.Write(buffer.AsSpan(0, read));
+                live?.Write(buffer.AsSpan(0, read)); // never waits: a slow server loses the oldest output, not the script's time
                 await file.WriteAsync(buffer.AsMemory(0, read)).ConfigureAwait(false);
             }
         }

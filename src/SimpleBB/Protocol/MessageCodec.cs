@@ -160,6 +160,7 @@ public static class MessageCodec
         "status" => ProtocolJsonContext.Default.StatusRequest,
         "snapshot" => ProtocolJsonContext.Default.Snapshot,
         "event" => ProtocolJsonContext.Default.EventMessage,
+        "output" => ProtocolJsonContext.Default.OutputMessage,
         _ => null,
     };
 

@@ -26,4 +26,5 @@ namespace SimpleBB.Protocol;
 [JsonSerializable(typeof(Snapshot))]
 [JsonSerializable(typeof(EventMessage))]
 [JsonSerializable(typeof(ResultStatus))]
+[JsonSerializable(typeof(OutputMessage))]
 internal sealed partial class ProtocolJsonContext : JsonSerializerContext;
