@@ -37,6 +37,8 @@ public static class ServerCommand
             "Serve TLS with this certificate: PFX (password in SIMPLEBB_TLS_CERT_PASSWORD) or PEM with its key");
         var historyFile = EnvOptions.String("--history-file", [], "SIMPLEBB_HISTORY_FILE", () => "",
             "The result journal: every result with its output tail as JSON lines (default: history.jsonl beside the log file)");
+        var maxOutputMb = EnvOptions.Int("--max-output-mb", [], "SIMPLEBB_MAX_OUTPUT_MB", 100, 1, 1_000_000,
+            "A build's output file under logs/ stops growing at this many MiB (live output beyond it is not kept; the tail is)");
         var tlsKey = EnvOptions.String("--tls-key", [], "SIMPLEBB_TLS_KEY", () => "", "PEM private key, when not in the --tls-cert file");
 
         var root = new RootCommand(
@@ -55,7 +57,7 @@ public static class ServerCommand
             """)
         {
             listen, port, logFile, logMaxMb, logKeep, maxLine, maxConnections, maxPending, helloTimeout, heartbeat, quiet,
-            token, tokenFile, noAuth, tlsCert, tlsKey, historyFile,
+            token, tokenFile, noAuth, tlsCert, tlsKey, historyFile, maxOutputMb,
         };
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -95,6 +97,7 @@ public static class ServerCommand
                 MaxPendingMessages = parse.GetValue(maxPending),
                 HelloTimeout = TimeSpan.FromSeconds(parse.GetValue(helloTimeout)),
                 HeartbeatInterval = TimeSpan.FromSeconds(parse.GetValue(heartbeat)),
+                MaxOutputFileBytes = parse.GetValue(maxOutputMb) * 1024L * 1024,
             };
             var path = parse.GetValue(logFile)!;
             var folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
