@@ -231,7 +231,7 @@ public sealed class BuilderAgent
             {
                 foreach (var id in build.Ids)
                 {
-                    if (!link.Client.TrySend(new OutputMessage { Id = id, Data = data, Skipped = skipped }))
+                    if (!link.Client.TrySend(new OutputMessage { Id = id, Data = data, Skipped = skipped > 0 ? skipped : null }))
                     {
                         return false;
                     }

@@ -27,7 +27,7 @@ public sealed class LiveOutput
 
     public LiveOutput(int capacity = 64 * 1024)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 16);
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 4);
         _ring = new byte[capacity];
     }
 

@@ -25,10 +25,10 @@ public sealed record OutputMessage : Message
 
     /// <summary>
     /// Bytes of output the builder left out just before this chunk because it could not send them fast enough (the data
-    /// then starts with a note saying so); 0 when nothing was left out.
+    /// then starts with a note saying so); absent when nothing was left out.
     /// </summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
-    public long Skipped { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? Skipped { get; init; }
 
     /// <remarks>
     /// Refusals carry no build id: a builder takes an error with the id of a build it reported as a final refusal of that

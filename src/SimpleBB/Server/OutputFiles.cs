@@ -28,6 +28,9 @@ internal sealed class OutputFiles(string root, ILogger log, long maxFileBytes = 
     private readonly ConcurrentDictionary<(string Id, string Builder), LiveFile> _live = new();
     private int _warnedTooMany;
 
+    /// <summary>Builds whose file was completed lately (also its own lock): a chunk arriving after the result is ignored.</summary>
+    private readonly RecentSet _finished = new(MaxLiveFiles);
+
     /// <summary>The file's path relative to the folder of server.log, as the log line names it.</summary>
     public static string RelativePath(string project, string id, string builder) => Path.Combine("logs", project, $"{id}-{builder}.log");
 
@@ -42,6 +45,13 @@ internal sealed class OutputFiles(string root, ILogger log, long maxFileBytes = 
     {
         if (!_live.TryGetValue((id, builder), out var file))
         {
+            lock (_finished)
+            {
+                if (_finished.Contains(id + "/" + builder))
+                {
+                    return;
+                }
+            }
             if (_live.Count >= MaxLiveFiles)
             {
                 if (Interlocked.Exchange(ref _warnedTooMany, 1) == 0)
@@ -143,6 +153,10 @@ internal sealed class OutputFiles(string root, ILogger log, long maxFileBytes = 
     private void Complete(string path, ResultStatus entry)
     {
         var tail = entry.Output!;
+        lock (_finished)
+        {
+            _finished.Add(entry.Id + "/" + entry.Builder);
+        }
         if (_live.TryGetValue((entry.Id, entry.Builder), out var file))
         {
             lock (file)

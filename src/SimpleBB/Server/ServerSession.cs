@@ -405,7 +405,7 @@ internal sealed class ServerSession : ISendObserver, IPeer
             return Reject(ErrorCodes.NotAllowed, $"output: build {output.Id} is not running on builder {Name} (unknown, or already reported); output dropped",
                 close: false, id: output.Id);
         }
-        _context.Recorder.Outputs?.Append(build.Project, build.Id, Name!, output.Data, output.Skipped);
+        _context.Recorder.Outputs?.Append(build.Project, build.Id, Name!, output.Data, output.Skipped ?? 0);
         ReadOnlyMemory<byte> frame = MessageCodec.Encode(output with { Builder = Name });
         waiter?.TrySendOptional(frame);
         _context.Events.PublishOutput(frame);
