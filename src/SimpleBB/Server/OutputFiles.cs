@@ -161,7 +161,7 @@ internal sealed class OutputFiles(string root, ILogger log, long maxFileBytes = 
         {
             lock (file)
             {
-                if (file.Bytes > 0 && file.Incomplete && !EndsWith(path, tail))
+                if (file.Bytes > 0 && file.Incomplete && !file.Finished)
                 {
                     AppendTail(path, tail);
                 }
