@@ -49,6 +49,7 @@ public sealed class MessageCodecTests
         ["status"] = new StatusRequest { Follow = true },
         ["snapshot"] = new Snapshot { Builders = [], Results = [] },
         ["event"] = new EventMessage { Kind = "connected", Time = DateTimeOffset.UnixEpoch, Builder = "b1", Address = "10.0.0.7:42992" },
+        ["output"] = new OutputMessage { Id = "m1-1", Builder = "b1", Data = "[simplebb: 12 bytes of output skipped]\nlinking\n", Skipped = 12 },
     };
 
     public static TheoryData<string> SampleNames => new(Samples.Keys);
