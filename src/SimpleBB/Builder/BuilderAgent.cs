@@ -220,8 +220,8 @@ public sealed class BuilderAgent
     }
 
     /// <summary>
-    /// Sends up to <paramref name="budget"/> bytes of a build's output in chunks. Only enqueues: when the connection's
-    /// queue is full the rest stays in the ring (which drops its oldest bytes if the script keeps printing).
+    /// Sends up to <paramref name="budget"/> bytes of a build's output in chunks. Only enqueues, and only into the free
+    /// half of the connection's queue (results must always find room): otherwise the rest stays in the ring (which drops its oldest bytes if the script keeps printing).
     /// </summary>
     private static void SendOutput(ServerLink link, StreamedBuild build, int budget)
     {
@@ -231,7 +231,7 @@ public sealed class BuilderAgent
             {
                 foreach (var id in build.Ids)
                 {
-                    if (!link.Client.TrySend(new OutputMessage { Id = id, Data = data, Skipped = skipped > 0 ? skipped : null }))
+                    if (!link.Client.TrySendOptional(new OutputMessage { Id = id, Data = data, Skipped = skipped > 0 ? skipped : null }))
                     {
                         return false;
                     }
