@@ -302,7 +302,12 @@ public static class Benchmark
                 builder.Dispose();
             }
         }
-        var logged = CountLines(server.LogFile, "SUCCESS " + Project + "/");
+        // The server writes a result's server.log line after it acknowledges the result: give the last lines a moment.
+        var logged = 0;
+        for (var waited = 0; waited < 100 && (logged = CountLines(server.LogFile, "SUCCESS " + Project + "/")) < rounds * perRound * BuilderCount; waited++)
+        {
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+        }
         if (logged != rounds * perRound * BuilderCount)
         {
             throw new IOException($"server.log has {logged} SUCCESS lines, expected {rounds * perRound * BuilderCount}");

@@ -11,8 +11,8 @@ namespace SimpleBB.Server;
 /// point at it. A builder that speaks protocol 3 streams the output while the build runs: each chunk is appended as it
 /// arrives (up to a cap per file). When the result is recorded the file is completed from the journal entry: a file
 /// with no live output gets the result's tail; one whose live output is incomplete gets a note and the tail; a complete
-/// one is left alone. Completing is idempotent (a file that already ends with the tail is not touched, and the tail is
-/// written to a new file atomically), so it can run again after a crash. The newest files per project are kept.
+/// one is left alone. Completing is idempotent (a file that already ends with the tail is not touched), so it can run
+/// again after a crash. The newest files per project are kept.
 /// </summary>
 internal sealed class OutputFiles(string root, ILogger log, long maxFileBytes = OutputFiles.DefaultMaxFileBytes)
 {
@@ -173,19 +173,21 @@ internal sealed class OutputFiles(string root, ILogger log, long maxFileBytes = 
                 return;
             }
         }
-        if (File.Exists(path))
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        try
+        {
+            // The usual case, one system call to open: no live output, so the file is the tail.
+            using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
+            stream.Write(Encoding.UTF8.GetBytes(tail));
+        }
+        catch (IOException) when (File.Exists(path))
         {
             // Live output from before a restart (its completeness unknown), or a file completed before a crash.
             if (!EndsWith(path, tail))
             {
                 AppendTail(path, tail);
             }
-            return;
         }
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, tail);
-        File.Move(temporary, path, overwrite: true);
     }
 
     private static void AppendTail(string path, string tail)
