@@ -405,10 +405,11 @@ public sealed class BuilderAgent
     /// <summary>Sends what is left of a finished build's output, before its result, when the server takes live output.</summary>
     private void FinishOutput(StreamedBuild build)
     {
-        if (_link is { } link && link.Client.Welcome.Protocol >= ProtocolLimits.WatchAndStopVersion)
+        if (_link is not { } link || link.Client.Welcome.Protocol < ProtocolLimits.WatchAndStopVersion)
         {
-            SendOutput(link, build, int.MaxValue);
+            return; // nobody takes live output: nothing to say about it
         }
+        SendOutput(link, build, int.MaxValue);
         if (build.Output.TotalSkipped > 0)
         {
             _log.Information("Live output of build {BuildId}: {Skipped} bytes were not sent (printed faster than sent, or no connection)",
