@@ -200,6 +200,29 @@ public sealed class LiveOutputTests(ITestOutputHelper log) : IAsyncDisposable
         Assert.Contains("[simplebb: the live output above is incomplete; the last 4096 bytes follow]", await File.ReadAllTextAsync(file.FullName));
     }
 
+    [Fact]
+    public async Task A_suggester_that_does_not_read_misses_output_but_is_not_dropped_and_gets_its_result()
+    {
+        // About 8 MB over 4 s, sent as fast as it comes: far more than loopback buffers and half a queue of 8 hold.
+        _dir.Script("a", "chatty", "for i in $(seq 40); do head -c 200000 /dev/zero | tr '\\0' y; echo; sleep 0.1; done; echo 'chatty done'");
+        var server = Own(ServerFixture.Start(_dir.Path, configure: o => o with { MaxPendingMessages = 8 }));
+        Own(BuilderFixture.Start(_dir.Path, server.Port, "alpha", _dir["a"],
+            o => o with { LiveOutputTick = TimeSpan.FromMilliseconds(20), LiveOutputBytesPerTick = 1024 * 1024 }));
+        await server.WaitForBuildersAsync(1);
+        await using var slow = await RawPeer.ConnectAsync(server.Port, receiveBufferSize: 4096);
+        await slow.SendAsync(new Hello { Role = Roles.Suggest, Name = "slow", Version = "test", Protocol = 1, MaxProtocol = ProtocolLimits.Version });
+
+        await slow.SendAsync(new SuggestMessage { Project = "chatty", Revision = "main", Wait = true, Output = true });
+        await server.WaitForLogAsync("is not reading fast enough", timeout: TimeSpan.FromSeconds(30));
+        await server.WaitForLogAsync("SUCCESS chatty/main", timeout: TimeSpan.FromSeconds(30));
+        var seen = await UntilAsync<ResultMessage>(slow);
+
+        Assert.DoesNotContain(seen, m => m is ErrorMessage);
+        var received = seen.OfType<OutputMessage>().Sum(o => (long)o.Data.Length);
+        Assert.True(received < 40 * 200_001, $"received {received} bytes of output");
+        Assert.Equal(0, seen.OfType<ResultMessage>().Single().ExitCode);
+    }
+
     /// <summary>A process's resident set now and at its peak, from /proc.</summary>
     private static (long RssKb, long PeakKb) Memory(int pid)
     {
