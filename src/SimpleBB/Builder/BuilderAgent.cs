@@ -221,7 +221,8 @@ public sealed class BuilderAgent
 
     /// <summary>
     /// Sends up to <paramref name="budget"/> bytes of a build's output in chunks. Only enqueues, and only into the free
-    /// half of the connection's queue (results must always find room): otherwise the rest stays in the ring (which drops its oldest bytes if the script keeps printing).
+    /// half of the connection's queue (results must always find room): otherwise the rest stays in the ring, which drops
+    /// its oldest bytes if the script keeps printing.
     /// </summary>
     private static void SendOutput(ServerLink link, StreamedBuild build, int budget)
     {
