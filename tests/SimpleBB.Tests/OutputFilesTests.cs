@@ -99,4 +99,18 @@ public sealed class OutputFilesTests : IDisposable
 
         Assert.Equal("all\n", File.ReadAllText(PathOf("b6")));
     }
+
+    [Fact]
+    public void At_most_the_bounded_number_of_builds_is_tracked_and_a_forgotten_one_still_gets_its_tail_with_the_note()
+    {
+        var files = new OutputFiles(_dir.Path, Logger.None, maxLiveFiles: 3);
+        for (var i = 1; i <= 5; i++)
+        {
+            files.Append("foo", $"c{i}", "alpha", $"output {i}\n", 0);
+        }
+
+        Assert.Equal(3, files.LiveCount);
+        files.Write([Entry("c1", "tail 1\n")]); // its builder came back after all
+        Assert.EndsWith("output 1\n\n[simplebb: the live output above is incomplete; the last 4096 bytes follow]\ntail 1\n", File.ReadAllText(PathOf("c1")));
+    }
 }

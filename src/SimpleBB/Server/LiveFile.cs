@@ -5,6 +5,9 @@ internal sealed class LiveFile(string path)
 {
     public string Path { get; } = path;
 
+    /// <summary>Timestamp (<see cref="System.Diagnostics.Stopwatch"/>) of the first chunk, to find the oldest.</summary>
+    public long Started { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
+
     /// <summary>Bytes appended to the file so far.</summary>
     public long Bytes { get; set; }
 

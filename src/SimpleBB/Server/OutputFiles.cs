@@ -14,22 +14,23 @@ namespace SimpleBB.Server;
 /// one is left alone. Completing is idempotent (a file that already ends with the tail is not touched), so it can run
 /// again after a crash. The newest files per project are kept.
 /// </summary>
-internal sealed class OutputFiles(string root, ILogger log, long maxFileBytes = OutputFiles.DefaultMaxFileBytes)
+internal sealed class OutputFiles(string root, ILogger log, long maxFileBytes = OutputFiles.DefaultMaxFileBytes,
+    int maxLiveFiles = OutputFiles.DefaultMaxLiveFiles)
 {
     /// <summary>The default cap of one output file, like the builder's cap of its own copy.</summary>
     public const long DefaultMaxFileBytes = 100L * 1024 * 1024;
 
     private const int KeepPerProject = 200;
 
-    /// <summary>Builds with live output tracked at once; chunks for more are not written (their tail still is).</summary>
-    private const int MaxLiveFiles = 10_000;
+    /// <summary>Builds with live output tracked at once by default; beyond it the oldest are forgotten.</summary>
+    public const int DefaultMaxLiveFiles = 10_000;
 
     private readonly Dictionary<string, int> _writesPerProject = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Id, string Builder), LiveFile> _live = new();
     private int _warnedTooMany;
 
     /// <summary>Builds whose file was completed lately (also its own lock): a chunk arriving after the result is ignored.</summary>
-    private readonly RecentSet _finished = new(MaxLiveFiles);
+    private readonly RecentSet _finished = new(DefaultMaxLiveFiles);
 
     /// <summary>The file's path relative to the folder of server.log, as the log line names it.</summary>
     public static string RelativePath(string project, string id, string builder) => Path.Combine("logs", project, $"{id}-{builder}.log");
@@ -52,13 +53,9 @@ internal sealed class OutputFiles(string root, ILogger log, long maxFileBytes = 
                     return;
                 }
             }
-            if (_live.Count >= MaxLiveFiles)
+            if (_live.Count >= maxLiveFiles)
             {
-                if (Interlocked.Exchange(ref _warnedTooMany, 1) == 0)
-                {
-                    log.Warning("Live output of more than {Count} builds at once: not writing it for the newest ones (their files get the tail)", MaxLiveFiles);
-                }
-                return;
+                ForgetOldest();
             }
             file = _live.GetOrAdd((id, builder), _ => new LiveFile(Path.Combine(root, RelativePath(project, id, builder))));
         }
@@ -104,6 +101,20 @@ internal sealed class OutputFiles(string root, ILogger log, long maxFileBytes = 
                 file.Incomplete = true;
                 log.Warning("Cannot write live output to {OutputFile}: {Reason}; the file gets the result's tail instead", file.Path, ex.Message);
             }
+        }
+    }
+
+    /// <summary>
+    /// Builds whose builder never reports them (it went away for good) would stay tracked for ever: at the bound the
+    /// oldest is forgotten. Its file stays; a late result still completes it, with the note, as nothing vouches for it.
+    /// </summary>
+    private void ForgetOldest()
+    {
+        var oldest = _live.MinBy(pair => pair.Value.Started);
+        _live.TryRemove(oldest.Key, out _);
+        if (Interlocked.Exchange(ref _warnedTooMany, 1) == 0)
+        {
+            log.Warning("Live output of more than {Count} builds at once: forgetting the oldest ones", maxLiveFiles);
         }
     }
 
