@@ -17,6 +17,9 @@ public sealed class BuilderAgent
     private readonly ScriptRunner _runner;
     private readonly SemaphoreSlim _acked = new(0);
     private readonly ScriptInventory _scripts;
+
+    /// <summary>Running script runs by build id (a merged run appears under each of its ids); also the lock for them.</summary>
+    private readonly Dictionary<string, RunningBuild> _running = new(StringComparer.Ordinal);
     private volatile ServerLink? _link;
 
     /// <summary>Running builds whose output is streamed, by their first build id.</summary>
@@ -48,14 +51,22 @@ public sealed class BuilderAgent
 
     private string ServerAddress => $"{_options.Host}:{_options.Port}";
 
-    /// <summary>Runs until <paramref name="stopping"/> is cancelled, then finishes (or kills) running builds and delivers what it can.</summary>
-    public async Task RunAsync(CancellationToken stopping)
+    /// <summary>
+    /// Runs until <paramref name="stopping"/> is cancelled, then takes no more builds, gives running ones
+    /// <see cref="BuilderOptions.ShutdownGrace"/> (or stops them at once on <paramref name="hurry"/>), reports the ones
+    /// it stopped as INTERRUPTED and delivers what it can.
+    /// </summary>
+    public async Task RunAsync(CancellationToken stopping, CancellationToken hurry = default)
     {
         _log.Information("SimpleBB builder {Builder} {Version} starting: server {Server}, scripts in {Scripts}, {Jobs} job(s)",
             _options.Name, ProductInfo.Version, ServerAddress, _options.ScriptsDirectory, _options.Jobs);
         using var disconnect = new CancellationTokenSource();
         var connecting = ConnectLoopAsync(disconnect.Token);
-        await Task.WhenAll(Enumerable.Range(0, _options.Jobs).Select(_ => WorkAsync(stopping))).ConfigureAwait(false);
+        using var stoppingLog = stopping.Register(() => _log.Information(
+            "Builder {Builder} stopping: no more builds are taken; running builds get {Grace} s to finish (a second Ctrl-C or SIGTERM stops them now)",
+            _options.Name, _options.ShutdownGrace.TotalSeconds));
+        using var hurryLog = hurry.Register(() => _log.Warning("Second signal: stopping running builds now; they are reported as INTERRUPTED"));
+        await Task.WhenAll(Enumerable.Range(0, _options.Jobs).Select(_ => WorkAsync(stopping, hurry))).ConfigureAwait(false);
 
         // Stopping: give the server a moment to acknowledge the last results; the rest stay in the outbox.
         var deadline = Environment.TickCount64 + 3000;
@@ -226,11 +237,12 @@ public sealed class BuilderAgent
     /// </summary>
     private static void SendOutput(ServerLink link, StreamedBuild build, int budget)
     {
-        while (budget > 0 && !build.Refused)
+        var ids = build.Ids;
+        while (budget > 0 && ids.Length > 0)
         {
             var taken = build.Output.TryTake(Math.Min(budget, ProtocolLimits.OutputChunkRawBytes), (data, skipped) =>
             {
-                foreach (var id in build.Ids)
+                foreach (var id in ids)
                 {
                     if (!link.Client.TrySendOptional(new OutputMessage { Id = id, Data = data, Skipped = skipped > 0 ? skipped : null }))
                     {
@@ -280,6 +292,9 @@ public sealed class BuilderAgent
                 case ErrorMessage error:
                     OnError(link, error);
                     break;
+                case CancelMessage cancel:
+                    OnCancel(cancel);
+                    break;
                 default:
                     _log.Warning("Unexpected {Type} from server {Server}; ignored", message.Type, ServerAddress);
                     link.Client.TrySend(new ErrorMessage { Code = ErrorCodes.NotAllowed, Message = $"a builder does not accept \"{message.Type}\" here" });
@@ -308,7 +323,8 @@ public sealed class BuilderAgent
         {
             foreach (var (_, frame) in Outbox.ReadAll(olderThan))
             {
-                while (!link.Client.TrySend(frame))
+                var sendable = ResultFrames.ForProtocol(frame, link.Client.Welcome.Protocol);
+                while (!link.Client.TrySend(sendable))
                 {
                     await Task.Delay(20, cancellationToken).ConfigureAwait(false);
                 }
@@ -330,6 +346,52 @@ public sealed class BuilderAgent
         _log.Information("Queued {Project}/{Revision} [build {BuildId}]", build.Project, build.Revision, build.Id);
     }
 
+    /// <summary>
+    /// The server passes on a user's cancel: a waiting build is dropped and reported CANCELLED at once; a running one is
+    /// stopped (SIGTERM to its process group and tree, SIGKILL after --cancel-grace) and reported CANCELLED when it has
+    /// ended. A build that is neither (it has just finished) is left alone: its result is on its way.
+    /// </summary>
+    private void OnCancel(CancelMessage cancel)
+    {
+        if (_queue.Remove(cancel.Id) is { } waiting)
+        {
+            _log.Information("Cancelled {Project}/{Revision} before it started [build {BuildId}]", waiting.Project, waiting.Revision, waiting.Id);
+            Report([waiting], new BuildOutcome(-1, false, 0, "[simplebb: cancelled before it started (CANCELLED)]\n", null) { Cancelled = true });
+            return;
+        }
+        BuildMessage? detached = null;
+        string? stillFor = null;
+        lock (_running)
+        {
+            if (!_running.TryGetValue(cancel.Id, out var run))
+            {
+                _log.Information("Asked to cancel build {BuildId}, which is neither waiting nor running here; its result is already on its way", cancel.Id);
+                return;
+            }
+            var build = run.Builds.Find(b => b.Id == cancel.Id)!;
+            if (run.Builds.Count > 1)
+            {
+                // The same script run serves other build ids: it goes on for them, only this id is reported cancelled.
+                run.Builds.Remove(build);
+                _running.Remove(cancel.Id);
+                detached = build;
+                stillFor = string.Join(", ", run.Builds.Select(b => b.Id));
+            }
+            else
+            {
+                _log.Information("Cancelling {Project}/{Revision}: stopping its process tree (SIGKILL after {Grace} s) [build {BuildId}]",
+                    build.Project, build.Revision, _options.CancelGrace.TotalSeconds, build.Id);
+                run.Cancel.Cancel();
+            }
+        }
+        if (detached is not null)
+        {
+            _log.Information("Cancelled {Project}/{Revision}; the same run goes on for build(s) {Others} [build {BuildId}]",
+                detached.Project, detached.Revision, stillFor, detached.Id);
+            Report([detached], new BuildOutcome(-1, false, 0, $"[simplebb: cancelled; the same run goes on for build(s) {stillFor}]\n", null) { Cancelled = true });
+        }
+    }
+
     private void OnError(ServerLink link, ErrorMessage error)
     {
         if (error.Code == ErrorCodes.Replaced)
@@ -346,11 +408,9 @@ public sealed class BuilderAgent
                 ServerAddress, id, error.Code, error.Message);
             return;
         }
-        if (error.Code == ErrorCodes.NotAllowed && error.Id is { } outputId
-            && _streaming.Values.FirstOrDefault(b => b.Ids.Contains(outputId)) is { Refused: false } refused)
+        if (error.Code == ErrorCodes.NotAllowed && error.Id is { } outputId && _streaming.Values.Any(b => b.Refuse(outputId)))
         {
             // The server does not expect this build (it restarted, or forgot it): its output has nowhere to go.
-            refused.Refused = true;
             _log.Warning("Server {Server} refused the live output of build {BuildId} ({Reason}); not sending more of it",
                 ServerAddress, outputId, Names.Printable(error.Message, 500));
             return;
@@ -364,7 +424,7 @@ public sealed class BuilderAgent
         _log.Warning("Server {Server} reports: {Code}: {Reason}", ServerAddress, Names.Printable(error.Code), Names.Printable(error.Message, 500));
     }
 
-    private async Task WorkAsync(CancellationToken stopping)
+    private async Task WorkAsync(CancellationToken stopping, CancellationToken hurry)
     {
         while (true)
         {
@@ -383,12 +443,20 @@ public sealed class BuilderAgent
             {
                 _link?.Client.TrySend(new StartedMessage { Id = each.Id });
             }
-            var streamed = new StreamedBuild([.. builds.Select(b => b.Id)], new LiveOutput());
+            using var run = new RunningBuild(builds);
+            lock (_running)
+            {
+                foreach (var each in builds)
+                {
+                    _running[each.Id] = run;
+                }
+            }
+            var streamed = new StreamedBuild(run, _running, new LiveOutput());
             _streaming[build.Id] = streamed;
             BuildOutcome outcome;
             try
             {
-                outcome = await _runner.RunAsync(build, stopping, streamed.Output).ConfigureAwait(false);
+                outcome = await _runner.RunAsync(build, stopping, hurry, run.Cancel.Token, streamed.Output).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
             {
@@ -399,7 +467,16 @@ public sealed class BuilderAgent
                 _streaming.TryRemove(build.Id, out _);
             }
             FinishOutput(streamed);
-            Report(builds, outcome);
+            BuildMessage[] remaining;
+            lock (_running)
+            {
+                remaining = [.. run.Builds];
+                foreach (var each in remaining)
+                {
+                    _running.Remove(each.Id);
+                }
+            }
+            Report(remaining, outcome);
         }
     }
 
@@ -414,7 +491,7 @@ public sealed class BuilderAgent
         if (build.Output.TotalSkipped > 0)
         {
             _log.Information("Live output of build {BuildId}: {Skipped} bytes were not sent (printed faster than sent, or no connection)",
-                build.Ids[0], build.Output.TotalSkipped);
+                build.FirstId, build.Output.TotalSkipped);
         }
     }
 
@@ -427,6 +504,8 @@ public sealed class BuilderAgent
             Revision = each.Revision,
             ExitCode = outcome.ExitCode,
             TimedOut = outcome.TimedOut,
+            Interrupted = outcome.Interrupted,
+            Cancelled = outcome.Cancelled,
             MissingScript = outcome.MissingScript,
             ScriptSha256 = outcome.ScriptSha256,
             DurationMs = outcome.DurationMs,
@@ -449,7 +528,10 @@ public sealed class BuilderAgent
                 _log.Error("Cannot store the result of build {BuildId} in {Outbox}: {Reason}; sending it without a copy on disk",
                     result.Id, Outbox.Folder, ex.Message);
             }
-            _link?.Client.TrySend(frame);
+            if (_link is { } link)
+            {
+                link.Client.TrySend(ResultFrames.ForProtocol(frame, link.Client.Welcome.Protocol));
+            }
         }
     }
 }

@@ -25,6 +25,8 @@ namespace SimpleBB.Protocol;
 [JsonSerializable(typeof(StatusRequest))]
 [JsonSerializable(typeof(Snapshot))]
 [JsonSerializable(typeof(EventMessage))]
+[JsonSerializable(typeof(CancelMessage))]
+[JsonSerializable(typeof(CancellingMessage))]
 [JsonSerializable(typeof(ResultStatus))]
 [JsonSerializable(typeof(OutputMessage))]
 internal sealed partial class ProtocolJsonContext : JsonSerializerContext;
