@@ -10,12 +10,15 @@ using Xunit.Abstractions;
 namespace SimpleBB.IntegrationTests;
 
 /// <summary>Live output (protocol 3): builder to server to waiting suggesters and status followers, bounded all the way.</summary>
-public sealed class LiveOutputTests(ITestOutputHelper log) : IAsyncDisposable
+public sealed class LiveOutputTests(ITestOutputHelper log) : IAsyncLifetime
 {
     private readonly TempDir _dir = new();
     private readonly List<IAsyncDisposable> _owned = [];
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>xunit 2 calls this (it does not call IAsyncDisposable on a test class): stops what the test started.</summary>
+    public async Task DisposeAsync()
     {
         for (var i = _owned.Count - 1; i >= 0; i--)
         {
