@@ -40,6 +40,8 @@ public static class ServerCommand
             "The result journal: every result with its output tail as JSON lines (default: history.jsonl beside the log file)");
         var http = EnvOptions.String("--http", [], "SIMPLEBB_HTTP", () => HttpAddress.Default,
             "Serve the read-only web dashboard on ADDRESS:PORT, or 'off'; a non-loopback address is warned about (build output can hold secrets)");
+        var maxOutputMb = EnvOptions.Int("--max-output-mb", [], "SIMPLEBB_MAX_OUTPUT_MB", 100, 1, 1_000_000,
+            "A build's output file under logs/ stops growing at this many MiB (live output beyond it is not kept; the tail is)");
         var tlsKey = EnvOptions.String("--tls-key", [], "SIMPLEBB_TLS_KEY", () => "", "PEM private key, when not in the --tls-cert file");
 
         var root = new RootCommand(
@@ -58,7 +60,7 @@ public static class ServerCommand
             """)
         {
             listen, port, logFile, logMaxMb, logKeep, maxLine, maxConnections, maxPending, helloTimeout, heartbeat, quiet,
-            token, tokenFile, noAuth, tlsCert, tlsKey, historyFile, http,
+            token, tokenFile, noAuth, tlsCert, tlsKey, historyFile, http, maxOutputMb,
         };
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -108,6 +110,7 @@ public static class ServerCommand
                 MaxPendingMessages = parse.GetValue(maxPending),
                 HelloTimeout = TimeSpan.FromSeconds(parse.GetValue(helloTimeout)),
                 HeartbeatInterval = TimeSpan.FromSeconds(parse.GetValue(heartbeat)),
+                MaxOutputFileBytes = parse.GetValue(maxOutputMb) * 1024L * 1024,
             };
             var path = parse.GetValue(logFile)!;
             var folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";

@@ -44,6 +44,9 @@ public sealed record ServerOptions
     /// <summary>Folder under which logs/&lt;project&gt;/&lt;id&gt;-&lt;builder&gt;.log files are written; null: the folder of server.log.</summary>
     public string? OutputFolder { get; init; }
 
+    /// <summary>A build's output file under logs/ stops growing at this size (live output beyond it is not kept; the tail is).</summary>
+    public long MaxOutputFileBytes { get; init; } = OutputFiles.DefaultMaxFileBytes;
+
     /// <summary>The history file becomes &lt;name&gt;.1 at this size.</summary>
     public long HistoryMaxBytes { get; init; } = 64L * 1024 * 1024;
 

@@ -40,7 +40,7 @@ public sealed class SimpleBbServer : IAsyncDisposable
         Registry = new BuildRegistry(log, new BuildIds(DateTimeOffset.UtcNow), options.MaxOutstandingPerBuilder, options.MaxConnections);
         var latest = new LatestResults(options.MaxLatestResults);
         _journal = new ResultJournal(options.HistoryFile ?? Path.Combine(folder, "history.jsonl"), options.HistoryMaxBytes);
-        Recorder = new ResultRecorder(log, _journal, new ServerLogResults(log, resultLog), new OutputFiles(options.OutputFolder ?? folder, log),
+        Recorder = new ResultRecorder(log, _journal, new ServerLogResults(log, resultLog), new OutputFiles(options.OutputFolder ?? folder, log, options.MaxOutputFileBytes),
             Registry, latest, _events, options.Recording);
         Dashboard = new DashboardState(options.Name, Registry, latest, Recorder, _events, options.OutputFolder ?? folder);
         _context = new SessionContext(options, Registry, Recorder, _events, latest, options.Token is null ? null : new TokenCheck(options.Token),
