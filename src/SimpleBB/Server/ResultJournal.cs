@@ -23,6 +23,9 @@ internal sealed class ResultJournal : IDisposable
 
     private static readonly byte[] Marker = "{\"derived\":true}\n"u8.ToArray();
 
+    /// <summary>What <see cref="ProveRoom"/> writes: more than an entry with a 16 KiB output and long names takes.</summary>
+    private static readonly byte[] RoomProbe = new byte[32 * 1024];
+
     private readonly string _path;
     private readonly long _maxBytes;
     private readonly Func<string, IRecordFile> _open;
@@ -142,6 +145,28 @@ internal sealed class ResultJournal : IDisposable
             _prefix = Header;
         }
         Write(Marker);
+        ProveRoom();
+    }
+
+    /// <summary>
+    /// A full disk can still take the short marker in the partly used last block of the journal, while an entry with
+    /// its output tail needs several blocks: resuming on the marker alone would flap between "resumed" and "cannot
+    /// record" at every retry. So a block as large as a large entry is written and synced beside the journal, then
+    /// removed. Throws <see cref="IOException"/> when the disk refuses it.
+    /// </summary>
+    private void ProveRoom()
+    {
+        var probe = _path + ".room";
+        try
+        {
+            using var file = _open(probe);
+            file.Append(RoomProbe);
+            file.Sync();
+        }
+        finally
+        {
+            File.Delete(probe);
+        }
     }
 
     private void Write(ReadOnlySpan<byte> bytes, bool sync = true)
