@@ -32,6 +32,10 @@ internal sealed class ResultRecorder
     private readonly EventHub _events;
     private readonly RecentSet _recorded;
     private readonly RecorderOptions _options;
+    private readonly ResultHooks? _hooks;
+
+    /// <summary>The previous outcome per project and builder, for the hooks' SIMPLEBB_LAST_RESULT (only with hooks).</summary>
+    private readonly LastOutcomes? _lastOutcomes;
 
     /// <summary>Journal entries whose server.log line or output file may be missing; bounded by one batch (none are added while paused).</summary>
     private readonly List<ResultStatus> _pending = [];
@@ -45,8 +49,10 @@ internal sealed class ResultRecorder
     private TimeSpan _retryDelay;
 
     public ResultRecorder(ILogger log, ResultJournal journal, IResultLog resultLog, OutputFiles? outputs, BuildRegistry registry,
-        LatestResults latest, EventHub events, RecorderOptions options)
+        LatestResults latest, EventHub events, RecorderOptions options, ResultHooks? hooks = null)
     {
+        _hooks = hooks;
+        _lastOutcomes = hooks is null ? null : new LastOutcomes(100_000);
         _log = log;
         _journal = journal;
         _resultLog = resultLog;
@@ -67,11 +73,13 @@ internal sealed class ResultRecorder
     /// </summary>
     public void Open()
     {
+        var backlog = _hooks is null ? null : new HookBacklog(_hooks.Settings.QueueCapacity);
         var scan = _journal.Open(entry =>
         {
             _recorded.Add(Key(entry.Id, entry.Builder));
             _latest.Add(entry with { Output = null });
-        });
+            backlog?.Add(HookItemOf(entry));
+        }, (id, builder) => backlog?.Hooked(id, builder));
         if (scan.Entries > 0)
         {
             _log.Information("Found {Count} results already recorded in {Journal}", scan.Entries, _journal.FilePath);
@@ -86,6 +94,24 @@ internal sealed class ResultRecorder
         }
         _pending.AddRange(scan.Underived);
         _pendingFrom = -1;
+        if (backlog is not null && !scan.HooksSettled)
+        {
+            var queued = backlog.Items.Count(item => _hooks!.Enqueue(item));
+            if (queued > 0 || backlog.Left > 0)
+            {
+                _log.Information("Hooking {Count} result(s) recorded before the restart whose hook had not ended ({Left} more after a later start)",
+                    queued, backlog.Left);
+            }
+        }
+    }
+
+    /// <summary>What the hook of <paramref name="entry"/> is told; call in recording order (it moves the previous outcome on).</summary>
+    private HookItem HookItemOf(ResultStatus entry)
+    {
+        var last = _lastOutcomes!.Swap(entry);
+        var output = string.IsNullOrEmpty(entry.Output) ? null
+            : Path.Combine(_hooks!.Settings.OutputRoot, OutputFiles.RelativePath(entry.Project, entry.Id, entry.Builder));
+        return new HookItem(entry with { Output = null }, last, output);
     }
 
     /// <summary>Hands a result over; waits while the queue is full, which slows only the sending peer.</summary>
@@ -237,6 +263,13 @@ internal sealed class ResultRecorder
             Publish(entry);
         }
         Derive(entries);
+        if (_hooks is not null)
+        {
+            foreach (var entry in entries)
+            {
+                _hooks.Enqueue(HookItemOf(entry)); // one that does not fit stays unmarked in the journal for the next start
+            }
+        }
     }
 
     /// <summary>The result is not recorded and not acknowledged: the builder keeps it and sends it again later.</summary>

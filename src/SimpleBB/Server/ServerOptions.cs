@@ -50,6 +50,24 @@ public sealed record ServerOptions
     /// <summary>Latest results (per project, revision and builder) kept for status.</summary>
     public int MaxLatestResults { get; init; } = 10_000;
 
+    /// <summary>Script run for every recorded result (--on-result), or null for none.</summary>
+    public string? OnResult { get; init; }
+
+    /// <summary>Result hooks running at once; one project's hooks always run one after another.</summary>
+    public int OnResultJobs { get; init; } = 2;
+
+    /// <summary>A result hook still running then is killed with its process group.</summary>
+    public TimeSpan OnResultTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Results waiting for their hook in memory; more wait in the journal until the next start.</summary>
+    public int OnResultQueue { get; init; } = 10_000;
+
+    /// <summary>
+    /// The server's web page base URL (e.g. "http://buildhost:8080/"), given to hooks as SIMPLEBB_URL; null when the
+    /// server has no web pages.
+    /// </summary>
+    public string? WebBaseUrl { get; init; }
+
     /// <summary>How results are remembered and how recording retries after a failure to write.</summary>
     internal RecorderOptions Recording { get; init; } = new();
 }
