@@ -45,7 +45,7 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>Resident memory now, from /proc.</summary>
     public long RssBytes => Rss.Of(_process.Id);
 
-    public static async Task<ServerProcess> StartAsync(string bin, string folder, CancellationToken cancellationToken)
+    public static async Task<ServerProcess> StartAsync(string bin, string folder, CancellationToken cancellationToken, params string[] extraArgs)
     {
         Directory.CreateDirectory(folder);
         var port = FreePort();
@@ -56,7 +56,7 @@ public sealed class ServerProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "--listen", "127.0.0.1", "--port", port.ToString(), "--max-connections", "20000", "--quiet" })
+        foreach (var arg in new[] { "--listen", "127.0.0.1", "--port", port.ToString(), "--max-connections", "20000", "--quiet" }.Concat(extraArgs))
         {
             info.ArgumentList.Add(arg);
         }
