@@ -231,22 +231,7 @@ public sealed class SimpleBbServer : IAsyncDisposable
         try
         {
             LineConnection connection;
-            if (Hooks?.Settings is { } hooks)
-        {
-            if (!File.Exists(hooks.Script))
-            {
-                _log.Warning("The result hook {Script} does not exist: every result's hook will fail until it does", hooks.Script);
-            }
-            else if (OperatingSystem.IsLinux() && (File.GetUnixFileMode(hooks.Script) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) == 0)
-            {
-                _log.Warning("The result hook {Script} is not executable (chmod +x): every result's hook will fail until it is", hooks.Script);
-            }
-            else
-            {
-                _log.Information("Result hook {Script}: up to {Jobs} at once, killed after {Seconds} s", hooks.Script, hooks.Jobs, (int)hooks.Timeout.TotalSeconds);
-            }
-        }
-        if (Options.Certificate is { } certificate)
+            if (Options.Certificate is { } certificate)
             {
                 var ssl = new SslStream(new NetworkStream(socket, ownsSocket: true));
                 try
