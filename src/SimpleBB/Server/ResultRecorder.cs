@@ -97,10 +97,14 @@ internal sealed class ResultRecorder
         if (backlog is not null && !scan.HooksSettled)
         {
             var queued = backlog.Items.Count(item => _hooks!.Enqueue(item));
-            if (queued > 0 || backlog.Left > 0)
+            if (queued > 0)
             {
-                _log.Information("Hooking {Count} result(s) recorded before the restart whose hook had not ended ({Left} more after a later start)",
-                    queued, backlog.Left);
+                _log.Information("Hooking {Count} result(s) recorded before the restart whose hook had not ended", queued);
+            }
+            if (backlog.Left > 0)
+            {
+                _log.Warning("{Count} more result(s) whose hook had not ended do not fit in the hook queue; they are hooked after a later start",
+                    backlog.Left);
             }
         }
     }
