@@ -179,6 +179,40 @@ public sealed class HookTests : IDisposable
     }
 
     [Fact]
+    public async Task A_hook_still_running_when_the_server_stops_is_killed_after_a_grace_and_runs_again_after_the_restart()
+    {
+        const string token = "hook-test-token";
+        _dir.Script("scripts", "foo", "echo $1");
+        var hook = _dir.Script("hooks", "slow", $"""
+            echo $$ >> {_dir["hook-pids"]}
+            while [ ! -e {_dir["release"]} ]; do sleep 0.02; done
+            echo "$SIMPLEBB_BUILD_ID" >> {_dir["hooked"]}
+            """);
+        var port = EndToEndTests.FreePort();
+        var log = _dir["server.log"];
+        ChildProcess Start() => ChildProcess.Start("server",
+            ["--listen", "127.0.0.1", "--port", P(port), "--log-file", log, "--quiet", "--token", token, "--on-result", hook]);
+        var server = Start();
+        await Eventually.TrueAsync(() => LogFiles.Count(log, "listening on") == 1, "the server to listen\n" + server.Output);
+        await using var builder = BuilderFixture.Start(_dir.Path, port, "b1", _dir["scripts"], o => o with { Token = token });
+        await Eventually.TrueAsync(() => LogFiles.Count(log, "Builder b1 connected") == 1, "the builder to connect");
+        var id = await SuggestAsync(port, "foo", "r1", token);
+        await Eventually.TrueAsync(() => File.Exists(_dir["hook-pids"]), "the hook to start\n" + LogFiles.Read(log));
+        var pid = int.Parse(File.ReadAllLines(_dir["hook-pids"])[0], CultureInfo.InvariantCulture);
+
+        Assert.Equal(0, await server.TerminateAsync());
+        Assert.False(Alive(pid));
+        Assert.Contains("1 result(s) still wait for their hook; they are hooked after the next start", LogFiles.Read(log));
+
+        File.WriteAllText(_dir["release"], "");
+        await using var restarted = Start();
+        await Eventually.TrueAsync(() => Hooked.Contains(id), "the hook again after the restart\n" + LogFiles.Read(log));
+        Assert.Equal([id], Hooked);
+        Assert.Equal(2, File.ReadAllLines(_dir["hook-pids"]).Length);
+        Assert.Equal(0, await restarted.TerminateAsync());
+    }
+
+    [Fact]
     public async Task A_hanging_hook_and_its_child_are_killed_at_the_timeout_and_recording_and_hooking_go_on()
     {
         _dir.Script("scripts", "foo", "echo $1");
