@@ -284,6 +284,43 @@ public sealed class HookTests : IDisposable
     }
 
     [Fact]
+    public async Task The_email_example_run_by_a_server_mails_a_broken_project_with_the_server_environment()
+    {
+        _dir.Script("bin", "sendmail", $"env > {_dir["sendmail-env"]}; cat >> {_dir["mail"]}; echo ---- >> {_dir["mail"]}");
+        _dir.Script("scripts", "foo", "echo building $1; case $1 in *bad*) echo 'error: tests failed'; exit 2;; esac");
+        var port = EndToEndTests.FreePort();
+        var log = _dir["server.log"];
+        var env = new Dictionary<string, string>
+        {
+            ["PATH"] = _dir["bin"] + ":" + Environment.GetEnvironmentVariable("PATH"),
+            ["SIMPLEBB_MAIL_TO"] = "dev@example.org",
+            ["SIMPLEBB_TOKEN"] = "hook-test-token",
+        };
+        await using var server = ChildProcess.Start("server",
+            ["--listen", "127.0.0.1", "--port", P(port), "--log-file", log, "--quiet",
+             "--on-result", Path.Combine(Executables.RepositoryRoot, "examples", "hooks", "notify-email")], env);
+        await Eventually.TrueAsync(() => LogFiles.Count(log, "listening on") == 1, "the server to listen\n" + server.Output);
+        await using var builder = BuilderFixture.Start(_dir.Path, port, "b1", _dir["scripts"], o => o with { Token = "hook-test-token" });
+        await Eventually.TrueAsync(() => LogFiles.Count(log, "Builder b1 connected") == 1, "the builder to connect");
+
+        await SuggestAsync(port, "foo", "v1", "hook-test-token");
+        var bad = await SuggestAsync(port, "foo", "v2-bad", "hook-test-token");
+        await Eventually.TrueAsync(() => LogFiles.Count(log, $"Result hook for build {bad} on b1 ran") == 1, "the mail\n" + LogFiles.Read(log));
+
+        var mail = File.ReadAllText(_dir["mail"]);
+        Assert.Single(mail.Split("----\n", StringSplitOptions.RemoveEmptyEntries)); // the first success sends nothing
+        Assert.Contains("Subject: [SimpleBB] foo failed on b1 (was success)", mail);
+        Assert.Contains($"Build id:  {bad}", mail);
+        Assert.Contains(Path.Combine(_dir.Path, "logs", "foo", $"{bad}-b1.log"), mail);
+        Assert.Contains("error: tests failed", mail);
+        Assert.Contains("mailed dev@example.org: foo failed on b1 (was success)", LogFiles.Read(log));
+        var seen = File.ReadAllText(_dir["sendmail-env"]);
+        Assert.Contains("SIMPLEBB_MAIL_TO=dev@example.org", seen); // the server's environment reaches the hook...
+        Assert.DoesNotContain("hook-test-token", seen); // ...but not its token
+        Assert.Equal(0, await server.TerminateAsync());
+    }
+
+    [Fact]
     public async Task The_email_example_mails_a_changed_result_through_sendmail_and_stays_quiet_when_it_is_unchanged()
     {
         _dir.Script("bin", "sendmail", $"echo \"$@\" >> {_dir["sendmail-args"]}; cat >> {_dir["mail"]}");

@@ -184,7 +184,7 @@ internal sealed class ResultHooks
         HookOutcome outcome;
         try
         {
-            outcome = await HookProcess.RunAsync(_settings.Script, _settings.OutputRoot, Environment(item), _settings.Timeout, stopping)
+            outcome = await HookProcess.RunAsync(_settings.Script, _settings.OutputRoot, VariablesFor(item), _settings.Timeout, stopping)
                 .ConfigureAwait(false);
         }
         catch (Exception ex)
@@ -228,7 +228,7 @@ internal sealed class ResultHooks
     }
 
     /// <summary>The variables a hook is given (README "Result hooks" lists them).</summary>
-    private Dictionary<string, string> Environment(HookItem item)
+    private Dictionary<string, string> VariablesFor(HookItem item)
     {
         var entry = item.Entry;
         var url = _settings.WebBaseUrl ?? "";

@@ -15,6 +15,10 @@ namespace SimpleBB.Server;
 /// suggestions are refused, and the loop retries with a growing delay until the disk takes writes again. Being
 /// single-threaded, it needs no lock for the set of results already recorded.
 /// </para>
+/// <para>
+/// With a result hook, each recorded result is then handed to <see cref="ResultHooks"/> (which never waits), with the
+/// previous outcome of its project on its builder; at start the results whose hook had not ended are handed over first.
+/// </para>
 /// </summary>
 internal sealed class ResultRecorder
 {
