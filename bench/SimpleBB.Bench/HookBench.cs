@@ -15,7 +15,7 @@ public static class HookBench
     public static async Task<IEnumerable<Figure>> RunAsync(BenchOptions options, string work, double spawnMs, CancellationToken cancellationToken)
     {
         // At most 9,000 results in all: within the server's in-memory hook queue (10,000), so every hook runs now.
-        var perRound = options.Quick ? 50 : 300;
+        var perRound = options.Quick ? 20 : 300;
         var rounds = 3;
         var total = perRound * BuilderCount * rounds;
         var folder = Path.Combine(work, "hooks");

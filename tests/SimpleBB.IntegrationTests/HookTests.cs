@@ -168,7 +168,7 @@ public sealed class HookTests : IDisposable
         Assert.Equal(3, Hooked.Length);
 
         await using var restarted = Start();
-        await Eventually.TrueAsync(() => LogFiles.Count(log, "listening on") == 2, "the restarted server to listen\n" + restarted.Output);
+        await Eventually.TrueAsync(() => LogFiles.Count(log, "Builder b1 connected") == 2, "the builder to reconnect\n" + LogFiles.Read(log));
         ids.Add(await SuggestAsync(port, "foo", "q6", token));
         await Eventually.TrueAsync(() => Hooked.Contains(ids[^1]), "the hook of a result after the restart\n" + LogFiles.Read(log));
 
@@ -176,6 +176,46 @@ public sealed class HookTests : IDisposable
         Assert.Contains("Hooking 3 result(s) recorded before the restart", LogFiles.Read(log));
         Assert.Equal(0, await restarted.TerminateAsync());
         await server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Results_that_do_not_fit_in_the_hook_queue_are_hooked_in_order_after_the_next_start()
+    {
+        _dir.Script("scripts", "foo", "echo $1");
+        var hook = _dir.Script("hooks", "gate", $"""
+            while [ ! -e {_dir["release"]} ]; do sleep 0.02; done
+            echo "$SIMPLEBB_BUILD_ID" >> {_dir["hooked"]}
+            """);
+        ServerFixture Start(int queue) => ServerFixture.Start(_dir.Path, configure: o => o with { OnResult = hook, OnResultQueue = queue });
+        var ids = new List<string>();
+        await using (var server = Start(queue: 2))
+        {
+            await using var builder = BuilderFixture.Start(_dir.Path, server.Port, "b1", _dir["scripts"]);
+            await server.WaitForBuildersAsync(1);
+            for (var i = 1; i <= 5; i++)
+            {
+                ids.Add(await SuggestAsync(server.Port, "foo", $"r{i}"));
+            }
+            await Eventually.TrueAsync(() => builder.Agent.Outbox.Count == 0 && ids.All(id => server.Log.Contains($"[build {id}] from", StringComparison.Ordinal)),
+                "every result recorded and acknowledged\n" + server.Log);
+            await server.WaitForLogAsync("Result hooks fall behind: 2 results already wait for their hook");
+            File.WriteAllText(_dir["release"], "");
+            await Eventually.TrueAsync(() => Hooked.Length == 2, "the two queued hooks\n" + server.Log);
+            await builder.StopAsync();
+        }
+        Assert.Equal(ids[..2], Hooked);
+
+        await using (var again = Start(queue: 2))
+        {
+            await Eventually.TrueAsync(() => Hooked.Length == 4, "two more after a restart\n" + again.Log);
+            Assert.Contains("Hooking 2 result(s) recorded before the restart", again.Log);
+            Assert.Contains("1 more result(s) whose hook had not ended do not fit in the hook queue", again.Log);
+        }
+        await using (var third = Start(queue: 2))
+        {
+            await Eventually.TrueAsync(() => Hooked.Length == 5, "the last one after another restart\n" + third.Log);
+        }
+        Assert.Equal(ids, Hooked); // each once, in recording order
     }
 
     [Fact]

@@ -22,21 +22,47 @@ public sealed class HookBookkeepingTests
     }
 
     [Fact]
-    public void The_backlog_keeps_unhooked_entries_in_order_up_to_its_capacity_and_counts_the_rest()
+    public void The_backlog_hands_over_the_first_unhooked_entries_in_order_and_asks_for_a_second_reading_when_markers_made_room()
     {
-        var backlog = new HookBacklog(capacity: 2);
-        backlog.Add(Item("1"));
+        var backlog = new HookBacklog(capacity: 2, (entry, last) => new HookItem(entry, last, null));
+        var entries = Enumerable.Range(1, 5).Select(i => Item(i.ToString(System.Globalization.CultureInfo.InvariantCulture)).Entry).ToArray();
+        foreach (var entry in entries)
+        {
+            backlog.Add(entry, "success");
+        }
         backlog.Hooked("1", "b1");
-        backlog.Add(Item("2"));
-        backlog.Add(Item("3"));
-        backlog.Add(Item("4"));
-        backlog.Add(Item("5"));
+        backlog.Hooked("3", "b1");
 
-        Assert.Equal(["2", "3"], backlog.Items.Select(i => i.Entry.Id));
-        Assert.Equal(2, backlog.Left);
+        Assert.True(backlog.NeedsReread); // "4" moved up among the first two, read before room was made for its item
+        foreach (var entry in entries)
+        {
+            backlog.Fill(entry);
+        }
+        Assert.False(backlog.NeedsReread);
+        Assert.Equal(["2", "4"], backlog.Items.Select(i => i.Entry.Id));
+        Assert.All(backlog.Items, i => Assert.Equal("success", i.LastResult));
+        Assert.Equal(1, backlog.Left);
 
         backlog.Hooked(ResultJournal.AllHookedId, null);
         Assert.Empty(backlog.Items);
         Assert.Equal(0, backlog.Left);
+    }
+
+    [Fact]
+    public void Beyond_its_candidates_the_backlog_keeps_only_a_prefix_so_each_project_keeps_its_order()
+    {
+        var backlog = new HookBacklog(capacity: 1, (entry, last) => new HookItem(entry, last, null));
+        for (var i = 1; i <= 12; i++)
+        {
+            backlog.Add(Item(i.ToString(System.Globalization.CultureInfo.InvariantCulture)).Entry, null);
+            if (i == 11)
+            {
+                backlog.Hooked("1", "b1"); // room again, but 11 was dropped: 12 must not jump ahead of it
+            }
+        }
+
+        Assert.Equal(10, backlog.MaxCandidates);
+        Assert.True(backlog.NeedsReread);
+        Assert.Equal(8 + 2, backlog.Left); // candidates 3..10 beyond the one handed over, and 11 and 12
     }
 }

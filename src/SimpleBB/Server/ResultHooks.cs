@@ -128,6 +128,19 @@ internal sealed class ResultHooks
 
     private async Task WorkAsync()
     {
+        try
+        {
+            await WorkLoopAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // A bug: the other workers go on, and what this one held is hooked after the next start.
+            _log.Error(ex, "A result hook worker failed");
+        }
+    }
+
+    private async Task WorkLoopAsync()
+    {
         var stopping = _stopping.Token;
         while (true)
         {

@@ -140,6 +140,29 @@ internal sealed class ResultJournal : IDisposable
     }
 
     /// <summary>
+    /// Reads every entry of both parts again, oldest first, changing nothing (after <see cref="Open"/>, before any
+    /// write: the start-up hook catch-up needs a second look). Throws <see cref="IOException"/> when a part cannot be read.
+    /// </summary>
+    public void Reread(Action<ResultStatus> onEntry)
+    {
+        lock (_gate)
+        {
+            var entries = 0;
+            var unparseable = 0;
+            var older = _path + ".1";
+            if (File.Exists(older))
+            {
+                using var part = _open(older);
+                Read(part, onEntry, (_, _) => { }, new HookCount(), ref entries, ref unparseable);
+            }
+            if (_file is { } file)
+            {
+                Read(file, onEntry, (_, _) => { }, new HookCount(), ref entries, ref unparseable);
+            }
+        }
+    }
+
+    /// <summary>
     /// Appends the entries and syncs them. Throws <see cref="IOException"/> when they are not all durable; the file is
     /// then cut back to what it held before (or will be by <see cref="Repair"/>), so a resent result is written whole.
     /// </summary>

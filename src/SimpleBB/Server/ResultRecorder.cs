@@ -77,12 +77,12 @@ internal sealed class ResultRecorder
     /// </summary>
     public void Open()
     {
-        var backlog = _hooks is null ? null : new HookBacklog(_hooks.Settings.QueueCapacity);
+        var backlog = _hooks is null ? null : new HookBacklog(_hooks.Settings.QueueCapacity, HookItemOf);
         var scan = _journal.Open(entry =>
         {
             _recorded.Add(Key(entry.Id, entry.Builder));
             _latest.Add(entry with { Output = null });
-            backlog?.Add(HookItemOf(entry));
+            backlog?.Add(entry, _lastOutcomes!.Swap(entry));
         }, (id, builder) => backlog?.Hooked(id, builder));
         if (scan.Entries > 0)
         {
@@ -100,6 +100,10 @@ internal sealed class ResultRecorder
         _pendingFrom = -1;
         if (backlog is not null && !scan.HooksSettled)
         {
+            if (backlog.NeedsReread)
+            {
+                _journal.Reread(backlog.Fill); // markers freed room for candidates read before their items were kept
+            }
             var queued = backlog.Items.Count(item => _hooks!.Enqueue(item));
             if (queued > 0)
             {
@@ -113,10 +117,11 @@ internal sealed class ResultRecorder
         }
     }
 
-    /// <summary>What the hook of <paramref name="entry"/> is told; call in recording order (it moves the previous outcome on).</summary>
-    private HookItem HookItemOf(ResultStatus entry)
+    /// <summary>What the hook of a newly recorded <paramref name="entry"/> is told; call in recording order.</summary>
+    private HookItem HookItemOf(ResultStatus entry) => HookItemOf(entry, _lastOutcomes!.Swap(entry));
+
+    private HookItem HookItemOf(ResultStatus entry, string? last)
     {
-        var last = _lastOutcomes!.Swap(entry);
         var output = string.IsNullOrEmpty(entry.Output) ? null
             : Path.Combine(_hooks!.Settings.OutputRoot, OutputFiles.RelativePath(entry.Project, entry.Id, entry.Builder));
         return new HookItem(entry with { Output = null }, last, output);
