@@ -13,12 +13,12 @@ fi
 
 echo "== install"
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb" >/dev/null
-for tool in server builder suggest status; do
+for tool in server builder suggest status cancel; do
     [ -x /usr/bin/simplebb-$tool ] || fail "/usr/bin/simplebb-$tool missing"
     /usr/bin/simplebb-$tool --version | grep -q "^simplebb-$tool " || fail "simplebb-$tool --version"
     [ -f /usr/share/bash-completion/completions/simplebb-$tool ] || fail "completion for simplebb-$tool missing"
 done
-for page in man8/simplebb-server.8 man8/simplebb-builder.8 man1/simplebb-suggest.1 man1/simplebb-status.1; do
+for page in man8/simplebb-server.8 man8/simplebb-builder.8 man1/simplebb-suggest.1 man1/simplebb-status.1 man1/simplebb-cancel.1; do
     [ -f /usr/share/man/$page.gz ] || fail "man page $page missing"
 done
 getent passwd simplebb | grep -q ':/var/lib/simplebb:/usr/sbin/nologin$' || fail "system user simplebb: $(getent passwd simplebb)"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds simplebb-server, simplebb-builder, simplebb-suggest and simplebb-status as native single-file executables
+# Builds simplebb-server, simplebb-builder, simplebb-suggest, simplebb-status and simplebb-cancel as native single-file executables
 # (NativeAOT, no .NET runtime needed to run them) and installs them into PREFIX/bin, with their man pages in
 # PREFIX/share/man and bash completions in PREFIX/share/bash-completion/completions.
 #   bash scripts/install.sh              # installs into /usr/local/bin
@@ -17,12 +17,12 @@ case "$(uname -s)-$(uname -m)" in
 esac
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-for tool in server builder suggest status; do
+for tool in server builder suggest status cancel; do
     echo "Publishing simplebb-$tool for $rid..."
     dotnet publish "$root/src/simplebb-$tool" -c Release -r "$rid" -o "$out/$tool" --nologo -v quiet
 done
 mkdir -p "$prefix/bin"
-for tool in server builder suggest status; do
+for tool in server builder suggest status cancel; do
     install -m 0755 "$out/$tool/simplebb-$tool" "$prefix/bin/simplebb-$tool"
 done
 for page in "$root"/docs/man/simplebb-*.[18]; do
@@ -31,5 +31,5 @@ done
 for completion in "$root"/completion/simplebb-*; do
     install -D -m 0644 "$completion" "$prefix/share/bash-completion/completions/$(basename "$completion")"
 done
-echo "Installed simplebb-server, simplebb-builder, simplebb-suggest and simplebb-status into $prefix/bin"
+echo "Installed simplebb-server, simplebb-builder, simplebb-suggest, simplebb-status and simplebb-cancel into $prefix/bin"
 echo "with man pages in $prefix/share/man and bash completions in $prefix/share/bash-completion/completions"

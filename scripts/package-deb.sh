@@ -48,7 +48,7 @@ for tool in dotnet dpkg-deb gzip; do
 done
 
 version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$root/Directory.Build.props")
-tools=(server builder suggest status)
+tools=(server builder suggest status cancel)
 mkdir -p "$out"
 
 for rid in "${rids[@]}"; do
@@ -133,7 +133,8 @@ Description: build bot: runs build scripts on many machines, results on one serv
  and records every result on a central server. simplebb-server accepts
  builders and suggesters over TCP; simplebb-builder runs the scripts;
  simplebb-suggest (also from a git post-receive hook) suggests builds;
- simplebb-status shows builders and latest results.
+ simplebb-status shows builders and latest results; simplebb-cancel cancels a
+ build.
  .
  The simplebb-server and simplebb-builder systemd units are installed but not
  enabled; both run as the system user simplebb in /var/lib/simplebb.

@@ -136,7 +136,7 @@ public sealed class BuilderRobustnessTests : IDisposable
     }
 
     [Fact]
-    public async Task A_builder_stopped_mid_build_kills_the_script_after_its_grace_and_reports_it_killed()
+    public async Task A_builder_stopped_mid_build_kills_the_script_after_its_grace_and_reports_it_interrupted()
     {
         _dir.Script("scripts", "slow", $"echo $$ > {_dir["script.pid"]}\nexec sleep 300");
         await using var server = ServerFixture.Start(_dir.Path);
@@ -149,9 +149,9 @@ public sealed class BuilderRobustnessTests : IDisposable
 
         Assert.True(IsGone(script), "the script outlived the builder");
         var outbox = Path.Combine(builder.Options.DataDirectory, "outbox");
-        var delivered = LogFiles.Lines(server.LogPath).Any(l => l.Contains(id, StringComparison.Ordinal) && l.Contains("FAILED 143 slow/master", StringComparison.Ordinal));
+        var delivered = LogFiles.Lines(server.LogPath).Any(l => l.Contains(id, StringComparison.Ordinal) && l.Contains("INTERRUPTED slow/master", StringComparison.Ordinal));
         var kept = Directory.Exists(outbox) && Directory.GetFiles(outbox, id + ".result").Length == 1;
         Assert.True(delivered || kept, "the stopped build's result was neither delivered nor kept in the outbox:\n" + server.Log + "\n" + builder.Log);
-        Assert.Contains("killed because the builder was shutting down", builder.Log);
+        Assert.Contains("stopped because the builder was shutting down (INTERRUPTED)", builder.Log);
     }
 }

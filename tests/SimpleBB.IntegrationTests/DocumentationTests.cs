@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using SimpleBB.Builder;
+using SimpleBB.Cancel;
 using SimpleBB.Hosting;
 using SimpleBB.IntegrationTests.Infrastructure;
 using SimpleBB.Server;
@@ -25,6 +26,7 @@ public sealed class DocumentationTests : IDisposable
         { "simplebb-builder", "simplebb-builder.8" },
         { "simplebb-suggest", "simplebb-suggest.1" },
         { "simplebb-status", "simplebb-status.1" },
+        { "simplebb-cancel", "simplebb-cancel.1" },
     };
 
     [Fact]
@@ -109,6 +111,7 @@ public sealed class DocumentationTests : IDisposable
             "simplebb-server" => ServerCommand.Create,
             "simplebb-builder" => BuilderCommand.Create,
             "simplebb-suggest" => SuggestCommand.Create,
+            "simplebb-cancel" => CancelCommand.Create,
             _ => StatusCommand.Create,
         };
         return [.. Cli.Prepare(create()).Options.Where(o => !o.Hidden)

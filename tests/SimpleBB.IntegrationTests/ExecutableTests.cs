@@ -44,6 +44,7 @@ public sealed partial class ExecutableTests : IDisposable
     [InlineData("builder")]
     [InlineData("suggest")]
     [InlineData("status")]
+    [InlineData("cancel")]
     public async Task Every_executable_explains_itself_with_help_and_names_itself_with_its_version_on_one_line(string name)
     {
         var help = await Executables.RunAsync(name, ["--help"]);

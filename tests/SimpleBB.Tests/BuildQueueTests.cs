@@ -146,4 +146,33 @@ public sealed class BuildQueueTests
         Assert.Equal(1, queue.Count);
         Assert.Equal(["1"], await TakeIdsAsync(queue));
     }
+
+    [Fact]
+    public async Task A_cancelled_waiting_build_is_removed_and_the_next_take_gets_the_one_after_it()
+    {
+        var queue = new BuildQueue(10);
+        queue.Add(Build("1", revision: "a"));
+        queue.Add(Build("2", revision: "b"));
+
+        Assert.Equal("1", queue.Remove("1")?.Id);
+        Assert.Null(queue.Remove("1"));
+
+        Assert.Equal(["2"], await TakeIdsAsync(queue));
+        var next = queue.TakeAsync(CancellationToken.None);
+        Assert.False(next.IsCompleted); // the count the cancelled build left behind does not hand out a phantom build
+        queue.Add(Build("3", revision: "c"));
+        Assert.Equal(["3"], (await next.WaitAsync(TimeSpan.FromSeconds(10))).Select(b => b.Id));
+    }
+
+    [Fact]
+    public async Task Cancelling_one_id_of_a_merged_build_keeps_the_others()
+    {
+        var queue = new BuildQueue(10);
+        queue.Add(Build("1"));
+        queue.Add(Build("2"));
+
+        Assert.Equal("1", queue.Remove("1")?.Id);
+
+        Assert.Equal(["2"], await TakeIdsAsync(queue));
+    }
 }

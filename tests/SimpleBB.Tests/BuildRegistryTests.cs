@@ -112,4 +112,38 @@ public sealed class BuildRegistryTests
         Assert.Equal(ResultCheck.Unknown, _registry.Check("a", Result(ids[0], "r0")));
         Assert.Equal(ResultCheck.Expected, _registry.Check("a", Result(ids[3], "r3")));
     }
+
+    [Fact]
+    public void Cancel_goes_only_to_connected_version_3_builders_that_owe_the_build_and_names_the_older_ones()
+    {
+        var current = Connect("current");
+        var old = Connect("old");
+        old.Protocol = 2;
+        var (id, _, _, _) = _registry.Dispatch("foo", "master");
+        var late = Connect("late"); // connected after the suggestion: does not owe it
+
+        var (sent, unable, code, _) = _registry.Cancel(id, null);
+
+        Assert.Equal(["current"], sent);
+        Assert.Equal(["old"], unable);
+        Assert.Null(code);
+        Assert.Equal(id, Assert.Single(current.SentOf<CancelMessage>()).Id);
+        Assert.Empty(old.SentOf<CancelMessage>());
+        Assert.Empty(late.SentOf<CancelMessage>());
+    }
+
+    [Fact]
+    public void Cancel_with_nobody_to_tell_answers_why()
+    {
+        var old = Connect("old");
+        old.Protocol = 2;
+        Connect("current");
+        var (id, _, _, _) = _registry.Dispatch("foo", "master");
+        _registry.Complete("current", id);
+
+        Assert.Equal(ErrorCodes.CannotCancel, _registry.Cancel(id, null).ErrorCode);
+        Assert.Equal(ErrorCodes.NotRunning, _registry.Cancel(id, "current").ErrorCode);
+        Assert.Equal(ErrorCodes.NotRunning, _registry.Cancel(id, "nobody").ErrorCode);
+        Assert.Equal(ErrorCodes.UnknownBuild, _registry.Cancel("zzzzzzzz-1", null).ErrorCode);
+    }
 }

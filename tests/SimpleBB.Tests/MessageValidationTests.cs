@@ -105,6 +105,25 @@ public sealed class MessageValidationTests
         AssertRefused(Decode(Result(",\"exitCode\":-1,\"timedOut\":true,\"missingScript\":true")), ErrorCodes.BadMessage, "timedOut and missingScript");
     }
 
+    [Theory]
+    [InlineData(",\"interrupted\":true,\"cancelled\":true")]
+    [InlineData(",\"timedOut\":true,\"interrupted\":true")]
+    [InlineData(",\"timedOut\":true,\"cancelled\":true")]
+    [InlineData(",\"exitCode\":-1,\"missingScript\":true,\"cancelled\":true")]
+    [InlineData(",\"exitCode\":-1,\"missingScript\":true,\"interrupted\":true")]
+    public void Result_with_two_outcome_flags_at_once_is_refused(string flags)
+    {
+        AssertRefused(Decode(Result(flags)), ErrorCodes.BadMessage, "at most one of timedOut, missingScript, interrupted and cancelled");
+    }
+
+    [Theory]
+    [InlineData(",\"interrupted\":true", "INTERRUPTED")]
+    [InlineData(",\"cancelled\":true", "CANCELLED")]
+    public void Result_with_one_outcome_flag_decodes_to_its_outcome(string flag, string outcome)
+    {
+        Assert.Equal(outcome, Assert.IsType<ResultMessage>(Decode(Result(",\"exitCode\":143" + flag)).Message).Outcome);
+    }
+
     [Fact]
     public void Result_without_a_script_must_have_exit_code_minus_one()
     {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SimpleBB.Builder;
+using SimpleBB.Cancel;
 using SimpleBB.Hosting;
 using SimpleBB.Server;
 using SimpleBB.Status;
@@ -39,6 +40,9 @@ public sealed record DocumentedCommand(string Name, int Section, string Summary,
             ["~/.simplebb/token|The server's token, unless --token or --token-file."]),
         new("simplebb-status", 1, "show a SimpleBB server's builders and latest results",
             StatusCommand.Create,
+            ["~/.simplebb/token|The server's token, unless --token or --token-file."]),
+        new("simplebb-cancel", 1, "cancel a build on a SimpleBB server's builders",
+            CancelCommand.Create,
             ["~/.simplebb/token|The server's token, unless --token or --token-file."]),
     ];
 

@@ -45,15 +45,46 @@ public sealed class BuildQueue(int capacity)
         return true;
     }
 
+    /// <summary>Takes build <paramref name="id"/> out of the queue (a cancel); null when it is not waiting.</summary>
+    public BuildMessage? Remove(string id)
+    {
+        lock (_waiting)
+        {
+            for (var node = _waiting.First; node is not null; node = node.Next)
+            {
+                var index = node.Value.FindIndex(build => build.Id == id);
+                if (index < 0)
+                {
+                    continue;
+                }
+                var build = node.Value[index];
+                node.Value.RemoveAt(index);
+                if (node.Value.Count == 0)
+                {
+                    // The semaphore still counts it: TakeAsync skips the gap (see there).
+                    _waiting.Remove(node);
+                }
+                return build;
+            }
+            return null;
+        }
+    }
+
     /// <summary>Waits for the next build; all ids merged into it come along.</summary>
     public async Task<IReadOnlyList<BuildMessage>> TakeAsync(CancellationToken cancellationToken)
     {
-        await _available.WaitAsync(cancellationToken).ConfigureAwait(false);
-        lock (_waiting)
+        while (true)
         {
-            var first = _waiting.First!.Value;
-            _waiting.RemoveFirst();
-            return first;
+            await _available.WaitAsync(cancellationToken).ConfigureAwait(false);
+            lock (_waiting)
+            {
+                if (_waiting.First is { } first)
+                {
+                    _waiting.RemoveFirst();
+                    return first.Value;
+                }
+                // Its build was cancelled while it waited; the count it left behind is used up here.
+            }
         }
     }
 }

@@ -17,6 +17,9 @@ public sealed class BuilderAgent
     private readonly ScriptRunner _runner;
     private readonly SemaphoreSlim _acked = new(0);
     private readonly ScriptInventory _scripts;
+
+    /// <summary>Running script runs by build id (a merged run appears under each of its ids); also the lock for them.</summary>
+    private readonly Dictionary<string, RunningBuild> _running = new(StringComparer.Ordinal);
     private volatile ServerLink? _link;
 
     public BuilderAgent(BuilderOptions options, ILogger log)
@@ -45,14 +48,22 @@ public sealed class BuilderAgent
 
     private string ServerAddress => $"{_options.Host}:{_options.Port}";
 
-    /// <summary>Runs until <paramref name="stopping"/> is cancelled, then finishes (or kills) running builds and delivers what it can.</summary>
-    public async Task RunAsync(CancellationToken stopping)
+    /// <summary>
+    /// Runs until <paramref name="stopping"/> is cancelled, then takes no more builds, gives running ones
+    /// <see cref="BuilderOptions.ShutdownGrace"/> (or stops them at once on <paramref name="hurry"/>), reports the ones
+    /// it stopped as INTERRUPTED and delivers what it can.
+    /// </summary>
+    public async Task RunAsync(CancellationToken stopping, CancellationToken hurry = default)
     {
         _log.Information("SimpleBB builder {Builder} {Version} starting: server {Server}, scripts in {Scripts}, {Jobs} job(s)",
             _options.Name, ProductInfo.Version, ServerAddress, _options.ScriptsDirectory, _options.Jobs);
         using var disconnect = new CancellationTokenSource();
         var connecting = ConnectLoopAsync(disconnect.Token);
-        await Task.WhenAll(Enumerable.Range(0, _options.Jobs).Select(_ => WorkAsync(stopping))).ConfigureAwait(false);
+        using var stoppingLog = stopping.Register(() => _log.Information(
+            "Builder {Builder} stopping: no more builds are taken; running builds get {Grace} s to finish (a second Ctrl-C or SIGTERM stops them now)",
+            _options.Name, _options.ShutdownGrace.TotalSeconds));
+        using var hurryLog = hurry.Register(() => _log.Warning("Second signal: stopping running builds now; they are reported as INTERRUPTED"));
+        await Task.WhenAll(Enumerable.Range(0, _options.Jobs).Select(_ => WorkAsync(stopping, hurry))).ConfigureAwait(false);
 
         // Stopping: give the server a moment to acknowledge the last results; the rest stay in the outbox.
         var deadline = Environment.TickCount64 + 3000;
@@ -226,6 +237,9 @@ public sealed class BuilderAgent
                 case ErrorMessage error:
                     OnError(link, error);
                     break;
+                case CancelMessage cancel:
+                    OnCancel(cancel);
+                    break;
                 default:
                     _log.Warning("Unexpected {Type} from server {Server}; ignored", message.Type, ServerAddress);
                     link.Client.TrySend(new ErrorMessage { Code = ErrorCodes.NotAllowed, Message = $"a builder does not accept \"{message.Type}\" here" });
@@ -254,7 +268,8 @@ public sealed class BuilderAgent
         {
             foreach (var (_, frame) in Outbox.ReadAll(olderThan))
             {
-                while (!link.Client.TrySend(frame))
+                var sendable = ResultFrames.ForProtocol(frame, link.Client.Welcome.Protocol);
+                while (!link.Client.TrySend(sendable))
                 {
                     await Task.Delay(20, cancellationToken).ConfigureAwait(false);
                 }
@@ -274,6 +289,52 @@ public sealed class BuilderAgent
             return;
         }
         _log.Information("Queued {Project}/{Revision} [build {BuildId}]", build.Project, build.Revision, build.Id);
+    }
+
+    /// <summary>
+    /// The server passes on a user's cancel: a waiting build is dropped and reported CANCELLED at once; a running one is
+    /// stopped (SIGTERM to its process group and tree, SIGKILL after --cancel-grace) and reported CANCELLED when it has
+    /// ended. A build that is neither (it has just finished) is left alone: its result is on its way.
+    /// </summary>
+    private void OnCancel(CancelMessage cancel)
+    {
+        if (_queue.Remove(cancel.Id) is { } waiting)
+        {
+            _log.Information("Cancelled {Project}/{Revision} before it started [build {BuildId}]", waiting.Project, waiting.Revision, waiting.Id);
+            Report([waiting], new BuildOutcome(-1, false, 0, "[simplebb: cancelled before it started (CANCELLED)]\n", null) { Cancelled = true });
+            return;
+        }
+        BuildMessage? detached = null;
+        string? stillFor = null;
+        lock (_running)
+        {
+            if (!_running.TryGetValue(cancel.Id, out var run))
+            {
+                _log.Information("Asked to cancel build {BuildId}, which is neither waiting nor running here; its result is already on its way", cancel.Id);
+                return;
+            }
+            var build = run.Builds.Find(b => b.Id == cancel.Id)!;
+            if (run.Builds.Count > 1)
+            {
+                // The same script run serves other build ids: it goes on for them, only this id is reported cancelled.
+                run.Builds.Remove(build);
+                _running.Remove(cancel.Id);
+                detached = build;
+                stillFor = string.Join(", ", run.Builds.Select(b => b.Id));
+            }
+            else
+            {
+                _log.Information("Cancelling {Project}/{Revision}: stopping its process tree (SIGKILL after {Grace} s) [build {BuildId}]",
+                    build.Project, build.Revision, _options.CancelGrace.TotalSeconds, build.Id);
+                run.Cancel.Cancel();
+            }
+        }
+        if (detached is not null)
+        {
+            _log.Information("Cancelled {Project}/{Revision}; the same run goes on for build(s) {Others} [build {BuildId}]",
+                detached.Project, detached.Revision, stillFor, detached.Id);
+            Report([detached], new BuildOutcome(-1, false, 0, $"[simplebb: cancelled; the same run goes on for build(s) {stillFor}]\n", null) { Cancelled = true });
+        }
     }
 
     private void OnError(ServerLink link, ErrorMessage error)
@@ -301,7 +362,7 @@ public sealed class BuilderAgent
         _log.Warning("Server {Server} reports: {Code}: {Reason}", ServerAddress, Names.Printable(error.Code), Names.Printable(error.Message, 500));
     }
 
-    private async Task WorkAsync(CancellationToken stopping)
+    private async Task WorkAsync(CancellationToken stopping, CancellationToken hurry)
     {
         while (true)
         {
@@ -320,16 +381,33 @@ public sealed class BuilderAgent
             {
                 _link?.Client.TrySend(new StartedMessage { Id = each.Id });
             }
+            using var run = new RunningBuild(builds);
+            lock (_running)
+            {
+                foreach (var each in builds)
+                {
+                    _running[each.Id] = run;
+                }
+            }
             BuildOutcome outcome;
             try
             {
-                outcome = await _runner.RunAsync(build, stopping).ConfigureAwait(false);
+                outcome = await _runner.RunAsync(build, stopping, hurry, run.Cancel.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
             {
                 outcome = new BuildOutcome(-1, false, 0, $"the builder could not run the build: {ex.Message}", null);
             }
-            Report(builds, outcome);
+            BuildMessage[] remaining;
+            lock (_running)
+            {
+                remaining = [.. run.Builds];
+                foreach (var each in remaining)
+                {
+                    _running.Remove(each.Id);
+                }
+            }
+            Report(remaining, outcome);
         }
     }
 
@@ -342,6 +420,8 @@ public sealed class BuilderAgent
             Revision = each.Revision,
             ExitCode = outcome.ExitCode,
             TimedOut = outcome.TimedOut,
+            Interrupted = outcome.Interrupted,
+            Cancelled = outcome.Cancelled,
             MissingScript = outcome.MissingScript,
             ScriptSha256 = outcome.ScriptSha256,
             DurationMs = outcome.DurationMs,
@@ -364,7 +444,10 @@ public sealed class BuilderAgent
                 _log.Error("Cannot store the result of build {BuildId} in {Outbox}: {Reason}; sending it without a copy on disk",
                     result.Id, Outbox.Folder, ex.Message);
             }
-            _link?.Client.TrySend(frame);
+            if (_link is { } link)
+            {
+                link.Client.TrySend(ResultFrames.ForProtocol(frame, link.Client.Welcome.Protocol));
+            }
         }
     }
 }

@@ -24,7 +24,10 @@ public static class BuilderCommand
         var timeout = EnvOptions.Int("--timeout", [], "SIMPLEBB_BUILD_TIMEOUT", 3600, 1, 7 * 24 * 3600,
             "Seconds a build may run before its process tree is killed and it is reported as TIMEOUT");
         var shutdownGrace = EnvOptions.Int("--shutdown-grace", [], "SIMPLEBB_SHUTDOWN_GRACE", 30, 0, 24 * 3600,
-            "On Ctrl-C or SIGTERM, seconds a running build gets to finish before it is stopped");
+            "On Ctrl-C or SIGTERM, seconds a running build gets to finish before it is stopped (SIGTERM to its process group, " +
+            "SIGKILL 10 s later) and reported as INTERRUPTED; a second Ctrl-C or SIGTERM stops it at once");
+        var cancelGrace = EnvOptions.Int("--cancel-grace", [], "SIMPLEBB_CANCEL_GRACE", 10, 0, 24 * 3600,
+            "When a running build is cancelled (simplebb-cancel), seconds between SIGTERM and SIGKILL to its process group and tree");
         var quiet = EnvOptions.Flag("--quiet", "SIMPLEBB_QUIET", "Log only to the log file, not to stderr");
 
         var security = new ClientSecurityOptions();
@@ -36,11 +39,14 @@ public static class BuilderCommand
 
             The server's token is read from --token, --token-file or ~/.simplebb/token (see simplebb-server --help).
 
-            Exit codes: 0 stopped by Ctrl-C or SIGTERM; 1 could not start (log or data folder not writable, token unreadable);
+            Build scripts run in a session of their own: Ctrl-C at the terminal or a signal to the builder's process
+            group reaches the builder, which decides what happens to running builds (see --shutdown-grace).
+
+            Exit codes: 0 stopped by Ctrl-C or SIGTERM (also by a second one); 1 could not start (log or data folder not writable, token unreadable);
             2 bad command line or environment variable.
             """)
         {
-            host, port, name, scripts, dataDir, logFile, jobs, timeout, shutdownGrace, quiet,
+            host, port, name, scripts, dataDir, logFile, jobs, timeout, shutdownGrace, cancelGrace, quiet,
         };
         security.AddTo(root);
         root.SetAction(async (parse, cancellationToken) =>
@@ -67,6 +73,7 @@ public static class BuilderCommand
                 Jobs = parse.GetValue(jobs),
                 BuildTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
                 ShutdownGrace = TimeSpan.FromSeconds(parse.GetValue(shutdownGrace)),
+                CancelGrace = TimeSpan.FromSeconds(parse.GetValue(cancelGrace)),
             };
             // Beside the outbox rather than in whatever folder the builder happens to be started from.
             var path = parse.GetValue(logFile) is { Length: > 0 } given ? given : Path.Combine(options.DataDirectory, "builder.log");
@@ -103,7 +110,7 @@ public static class BuilderCommand
                 // Ready once it runs, not once connected: a builder whose server is down is working as intended.
                 SystemdNotify.Send($"READY=1\nSTATUS=Connecting to {options.Host}:{options.Port}");
                 using var stopping = cancellationToken.Register(() => SystemdNotify.Send("STOPPING=1"));
-                await agent.RunAsync(cancellationToken);
+                await agent.RunAsync(cancellationToken, ShutdownSignals.Current?.Hurry ?? CancellationToken.None);
             }
             return ExitCodes.Ok;
         });

@@ -27,6 +27,9 @@ public sealed record BuilderOptions
     /// <summary>Time between the polite SIGTERM and the forced kill of a build's process tree.</summary>
     public TimeSpan KillGrace { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Time between SIGTERM and SIGKILL to the process tree of a cancelled build.</summary>
+    public TimeSpan CancelGrace { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>On shutdown, time a running build gets to finish before it is killed.</summary>
     public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -5,16 +5,26 @@ using System.Runtime.InteropServices;
 namespace SimpleBB.Builder;
 
 /// <summary>
-/// Stops a build script and everything it started. The tree is recorded before the first signal, because a
-/// script that dies of SIGTERM orphans its children and they can no longer be found through it.
-/// SIGTERM first so the build can clean up, SIGKILL for whatever still runs after the grace period.
+/// Stops a build script and everything it started: SIGTERM first so the build can clean up, SIGKILL for whatever
+/// still runs after the grace period. Two ways of finding "everything", because each misses something: the script's
+/// process group (scripts run in their own session, see <see cref="ScriptRunner"/>), which also holds children whose
+/// parent has already exited, and the tree of parent ids, recorded before the first signal (a script that dies of
+/// SIGTERM orphans its children, and they can no longer be found through it), which also holds children that moved
+/// to a group of their own.
 /// </summary>
 internal static class ProcessTree
 {
     private const int SigTerm = 15;
     private const int SigKill = 9;
 
-    public static async Task StopAsync(Process process, TimeSpan grace)
+    /// <summary>How long the processes get once the stop is hurried (a second Ctrl-C or SIGTERM to the builder).</summary>
+    private static readonly TimeSpan HurriedGrace = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Stops <paramref name="process"/> and its descendants, and its process group when <paramref name="ownGroup"/> (its
+    /// pid is its group's id). <paramref name="hurry"/> cuts the grace period short, to at most one second from then.
+    /// </summary>
+    public static async Task StopAsync(Process process, TimeSpan grace, bool ownGroup, CancellationToken hurry = default)
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -23,14 +33,19 @@ internal static class ProcessTree
             return;
         }
 
+        var group = ownGroup ? process.Id : 0;
         var known = Descendants(process.Id);
         known.Add(process.Id);
-        Signal(known, SigTerm);
+        Signal(known, group, SigTerm);
 
         var deadline = Environment.TickCount64 + (long)grace.TotalMilliseconds;
-        while (Environment.TickCount64 < deadline && known.Any(IsAlive))
+        while (Environment.TickCount64 < deadline && (known.Any(IsAlive) || GroupExists(group)))
         {
-            await Task.Delay(50).ConfigureAwait(false);
+            if (hurry.IsCancellationRequested)
+            {
+                deadline = Math.Min(deadline, Environment.TickCount64 + (long)HurriedGrace.TotalMilliseconds);
+            }
+            await Task.Delay(50, CancellationToken.None).ConfigureAwait(false);
         }
 
         // Children started during the grace period belong to the tree too.
@@ -38,7 +53,7 @@ internal static class ProcessTree
         {
             known.UnionWith(Descendants(pid));
         }
-        Signal(known, SigKill);
+        Signal(known, group, SigKill);
         await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
@@ -54,11 +69,34 @@ internal static class ProcessTree
         }
     }
 
-    private static void Signal(IEnumerable<int> pids, int signal)
+    private static void Signal(IEnumerable<int> pids, int group, int signal)
     {
+        if (group > 0)
+        {
+            _ = kill(-group, signal);
+        }
         foreach (var pid in pids)
         {
             _ = kill(pid, signal);
+        }
+    }
+
+    /// <summary>
+    /// Whether a living process is still in the group. Signal 0 only checks, and counts zombies too: where nobody reaps
+    /// orphans (a container whose first process does not), a dead child would otherwise hold the grace period open.
+    /// </summary>
+    private static bool GroupExists(int group) =>
+        group > 0 && kill(-group, 0) == 0 && AllProcesses().Any(p => p.Stat.Group == group && p.Stat.State != 'Z');
+
+    /// <summary>Every process in /proc with its stat fields (those that vanish while being read are skipped).</summary>
+    private static IEnumerable<(int Pid, (char State, int Parent, int Group) Stat)> AllProcesses()
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && ReadStat(pid) is { } stat)
+            {
+                yield return (pid, stat);
+            }
         }
     }
 
@@ -70,17 +108,13 @@ internal static class ProcessTree
     private static HashSet<int> Descendants(int root)
     {
         var children = new Dictionary<int, List<int>>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        foreach (var (pid, stat) in AllProcesses())
         {
-            if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
-                && ReadStat(pid) is { } stat)
+            if (!children.TryGetValue(stat.Parent, out var list))
             {
-                if (!children.TryGetValue(stat.Parent, out var list))
-                {
-                    children[stat.Parent] = list = [];
-                }
-                list.Add(pid);
+                children[stat.Parent] = list = [];
             }
+            list.Add(pid);
         }
         var found = new HashSet<int>();
         var pending = new Stack<int>([root]);
@@ -97,15 +131,15 @@ internal static class ProcessTree
         return found;
     }
 
-    /// <summary>State and parent pid from /proc/&lt;pid&gt;/stat ("pid (comm) state ppid ..."; comm may hold spaces).</summary>
-    private static (char State, int Parent)? ReadStat(int pid)
+    /// <summary>State, parent pid and process group from /proc/&lt;pid&gt;/stat ("pid (comm) state ppid pgrp ..."; comm may hold spaces).</summary>
+    private static (char State, int Parent, int Group)? ReadStat(int pid)
     {
         try
         {
             var text = File.ReadAllText($"/proc/{pid}/stat");
             var close = text.LastIndexOf(')');
             var fields = text[(close + 2)..].Split(' ');
-            return (fields[0][0], int.Parse(fields[1], CultureInfo.InvariantCulture));
+            return (fields[0][0], int.Parse(fields[1], CultureInfo.InvariantCulture), int.Parse(fields[2], CultureInfo.InvariantCulture));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
         {

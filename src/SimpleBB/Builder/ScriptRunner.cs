@@ -9,10 +9,22 @@ namespace SimpleBB.Builder;
 /// with the revision as its only argument, stdin closed, and SIMPLEBB_BUILD_ID, SIMPLEBB_PROJECT and
 /// SIMPLEBB_REVISION in its environment. Output goes to a capped per-build file; memory keeps only the tail.
 /// A missing or unstartable script is exit code -1 with the reason as output; it never throws for those.
+/// The script runs in a session (and process group) of its own, started through setsid(1): a Ctrl-C at the builder's
+/// terminal, or a service manager signalling the builder's group, reaches the builder only, and the builder decides
+/// what happens to the build (--shutdown-grace, then INTERRUPTED); stopping the build signals its whole group.
 /// </summary>
 public sealed class ScriptRunner(BuilderOptions options)
 {
-    public async Task<BuildOutcome> RunAsync(BuildMessage build, CancellationToken stopping)
+    /// <summary>setsid(1) from util-linux; where there is none (not Linux) scripts run in the builder's group.</summary>
+    private const string Setsid = "/usr/bin/setsid";
+
+    /// <summary>
+    /// Runs one build. <paramref name="stopping"/>: the builder is shutting down (the build gets --shutdown-grace, then is
+    /// stopped and reported INTERRUPTED); <paramref name="hurry"/>: stop it now (a second signal to the builder);
+    /// <paramref name="cancel"/>: someone cancelled the build (stopped at once with --cancel-grace, reported CANCELLED).
+    /// </summary>
+    public async Task<BuildOutcome> RunAsync(BuildMessage build, CancellationToken stopping, CancellationToken hurry = default,
+        CancellationToken cancel = default)
     {
         var script = Path.Combine(options.ScriptsDirectory, build.Project);
         if (!File.Exists(script))
@@ -29,15 +41,29 @@ public sealed class ScriptRunner(BuilderOptions options)
         Directory.CreateDirectory(logs);
         var logFile = Path.Combine(logs, build.Id + ".log");
 
-        var start = new ProcessStartInfo(script)
+        var sha = ScriptInventory.Hash(script);
+        var clock = Stopwatch.StartNew();
+        var ownSession = File.Exists(Setsid);
+        if (ownSession && ScriptCheck.Problem(script) is { } problem)
         {
-            ArgumentList = { build.Revision },
+            // Through setsid a script that cannot start would be setsid's exit code 126 or 127: say why, as -1, here.
+            return new BuildOutcome(-1, false, clock.ElapsedMilliseconds, $"cannot start {script}: {problem}", null) { ScriptSha256 = sha };
+        }
+        var start = new ProcessStartInfo(ownSession ? Setsid : script)
+        {
             WorkingDirectory = work,
             UseShellExecute = false,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        if (ownSession)
+        {
+            // The child is never a group leader, so setsid makes the session and execs the script: same pid, no extra process.
+            start.ArgumentList.Add("--");
+            start.ArgumentList.Add(script);
+        }
+        start.ArgumentList.Add(build.Revision);
         // The builder's own settings (its token above all) are not the script's business.
         // Nor is systemd's notification socket: a script must not report the builder ready or stopping.
         start.Environment.Remove("NOTIFY_SOCKET");
@@ -49,8 +75,6 @@ public sealed class ScriptRunner(BuilderOptions options)
         start.Environment["SIMPLEBB_PROJECT"] = build.Project;
         start.Environment["SIMPLEBB_REVISION"] = build.Revision;
 
-        var sha = ScriptInventory.Hash(script);
-        var clock = Stopwatch.StartNew();
         using var process = new Process { StartInfo = start };
         try
         {
@@ -68,25 +92,31 @@ public sealed class ScriptRunner(BuilderOptions options)
         var stderr = PumpAsync(process.StandardError.BaseStream, tail, file);
 
         var timedOut = false;
-        var stopped = false;
-        using (var deadline = new CancellationTokenSource(options.BuildTimeout))
+        var interrupted = false;
+        var cancelled = false;
+        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel))
         {
+            deadline.CancelAfter(options.BuildTimeout);
             try
             {
                 await process.WaitForExitAsync(deadline.Token).WaitAsync(stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested)
             {
-                timedOut = true;
-                await ProcessTree.StopAsync(process, options.KillGrace).ConfigureAwait(false);
+                cancelled = cancel.IsCancellationRequested;
+                timedOut = !cancelled;
+                await ProcessTree.StopAsync(process, cancelled ? options.CancelGrace : options.KillGrace, ownSession, hurry).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
-                // The builder is shutting down: the build gets a grace period to finish first.
-                stopped = !await WaitAsync(process, options.ShutdownGrace).ConfigureAwait(false);
-                if (stopped)
+                // The builder is shutting down: the build gets a grace period to finish first (cut short by a second signal).
+                using var either = CancellationTokenSource.CreateLinkedTokenSource(hurry, cancel);
+                interrupted = !await WaitAsync(process, options.ShutdownGrace, either.Token).ConfigureAwait(false);
+                if (interrupted)
                 {
-                    await ProcessTree.StopAsync(process, options.KillGrace).ConfigureAwait(false);
+                    cancelled = cancel.IsCancellationRequested;
+                    interrupted = !cancelled;
+                    await ProcessTree.StopAsync(process, cancelled ? options.CancelGrace : options.KillGrace, ownSession, hurry).ConfigureAwait(false);
                 }
             }
         }
@@ -94,18 +124,27 @@ public sealed class ScriptRunner(BuilderOptions options)
         await Task.WhenAll(stdout, stderr).WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         var duration = clock.ElapsedMilliseconds;
 
+        if (ownSession && process.ExitCode is 126 or 127 && tail.ToString().StartsWith("setsid: failed to execute", StringComparison.Ordinal))
+        {
+            // What ScriptCheck could not foresee (a program for another architecture, say): still -1 with the system's words.
+            return new BuildOutcome(-1, false, duration, $"cannot start {script}: {tail.ToString().Trim()}", null) { ScriptSha256 = sha };
+        }
         if (timedOut)
         {
             var seconds = options.BuildTimeout.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
             tail.Write(System.Text.Encoding.UTF8.GetBytes($"\n[simplebb: killed after {seconds} s, the build timeout (--timeout)]\n"));
         }
-        else if (stopped)
+        else if (cancelled)
         {
-            tail.Write("\n[simplebb: killed because the builder was shutting down]\n"u8);
+            tail.Write("\n[simplebb: stopped because the build was cancelled (CANCELLED)]\n"u8);
+        }
+        else if (interrupted)
+        {
+            tail.Write("\n[simplebb: stopped because the builder was shutting down (INTERRUPTED)]\n"u8);
         }
         file.Complete(tail.TotalBytes);
         PruneLogs(logs, options.BuildLogsKept);
-        return new BuildOutcome(process.ExitCode, timedOut, duration, tail.ToString(), logFile) { ScriptSha256 = sha };
+        return new BuildOutcome(process.ExitCode, timedOut, duration, tail.ToString(), logFile) { ScriptSha256 = sha, Interrupted = interrupted, Cancelled = cancelled };
     }
 
     /// <summary>Keeps the newest build logs of a project and deletes the rest.</summary>
@@ -124,9 +163,11 @@ public sealed class ScriptRunner(BuilderOptions options)
         }
     }
 
-    private static async Task<bool> WaitAsync(Process process, TimeSpan time)
+    /// <summary>Waits for the process to exit within <paramref name="time"/> (or until <paramref name="hurry"/>); true if it did.</summary>
+    private static async Task<bool> WaitAsync(Process process, TimeSpan time, CancellationToken hurry)
     {
-        using var cts = new CancellationTokenSource(time);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(hurry);
+        cts.CancelAfter(time);
         try
         {
             await process.WaitForExitAsync(cts.Token).ConfigureAwait(false);

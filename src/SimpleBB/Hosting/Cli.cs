@@ -1,13 +1,12 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
-using System.Runtime.InteropServices;
 
 namespace SimpleBB.Hosting;
 
 /// <summary>
 /// Runs a root command the same way in every executable: a usage error is one line on stderr and exit code 2,
-/// and the first Ctrl-C or SIGTERM cancels the action's token so it can shut down cleanly and choose its exit code
-/// (a second signal terminates at once).
+/// and the first Ctrl-C, SIGTERM or SIGQUIT cancels the action's token so it can shut down cleanly and choose its exit
+/// code; a second signal only makes the shutdown hurry (<see cref="ShutdownSignals"/>).
 /// </summary>
 public static class Cli
 {
@@ -38,19 +37,9 @@ public static class Cli
             return ExitCodes.Usage;
         }
 
-        using var stop = new CancellationTokenSource();
-        var signals = 0;
-        void OnSignal(PosixSignalContext context)
-        {
-            if (Interlocked.Increment(ref signals) == 1)
-            {
-                context.Cancel = true;
-                stop.Cancel();
-            }
-        }
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        // Every signal is handled (see ShutdownSignals): none may take the default action and kill the process mid-shutdown.
+        using var signals = new ShutdownSignals();
         var config = new InvocationConfiguration { ProcessTerminationTimeout = null };
-        return await parse.InvokeAsync(config, stop.Token);
+        return await parse.InvokeAsync(config, signals.Stopping);
     }
 }

@@ -27,4 +27,10 @@ public static class ErrorCodes
     public const string Replaced = "replaced";
     public const string Unauthorized = "unauthorized";
     public const string CannotRecord = "cannot-record";
+
+    /// <summary>A cancel for a build the named builder does not owe (finished, never sent, or not connected).</summary>
+    public const string NotRunning = "not-running";
+
+    /// <summary>A cancel for a build owed only by builders whose protocol (below 3) has no cancel.</summary>
+    public const string CannotCancel = "cannot-cancel";
 }

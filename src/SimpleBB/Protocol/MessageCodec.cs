@@ -160,6 +160,8 @@ public static class MessageCodec
         "status" => ProtocolJsonContext.Default.StatusRequest,
         "snapshot" => ProtocolJsonContext.Default.Snapshot,
         "event" => ProtocolJsonContext.Default.EventMessage,
+        "cancel" => ProtocolJsonContext.Default.CancelMessage,
+        "cancelling" => ProtocolJsonContext.Default.CancellingMessage,
         _ => null,
     };
 

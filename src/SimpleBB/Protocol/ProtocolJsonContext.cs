@@ -25,5 +25,7 @@ namespace SimpleBB.Protocol;
 [JsonSerializable(typeof(StatusRequest))]
 [JsonSerializable(typeof(Snapshot))]
 [JsonSerializable(typeof(EventMessage))]
+[JsonSerializable(typeof(CancelMessage))]
+[JsonSerializable(typeof(CancellingMessage))]
 [JsonSerializable(typeof(ResultStatus))]
 internal sealed partial class ProtocolJsonContext : JsonSerializerContext;

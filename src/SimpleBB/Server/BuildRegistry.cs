@@ -130,6 +130,59 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
         return (build.Id, sent, withScript, names?.ToArray());
     }
 
+    /// <summary>
+    /// Sends <c>cancel</c> for build <paramref name="id"/> to every connected builder that owes it (or to
+    /// <paramref name="builder"/> only), if it speaks protocol 3. Returns who got it and who could not (older protocol);
+    /// with nobody to send it to, the error code and sentence for the client instead.
+    /// </summary>
+    public (string[] Sent, string[] Unable, string? ErrorCode, string? Error) Cancel(string id, string? builder)
+    {
+        ReadOnlyMemory<byte> frame = MessageCodec.Encode(new CancelMessage { Id = id });
+        var sent = new List<string>();
+        var unable = new List<string>();
+        List<IPeer>? slow = null;
+        lock (_gate)
+        {
+            IEnumerable<BuilderEntry> candidates = builder is null ? _builders.Values
+                : _builders.TryGetValue(builder, out var named) ? [named] : [];
+            foreach (var entry in candidates)
+            {
+                if (entry.Session is not { } session || !entry.Outstanding.TryGetValue(id, out _))
+                {
+                    continue; // a disconnected builder cannot be told; it reports the build when it comes back, if it built it
+                }
+                if (session.Protocol < ProtocolLimits.WatchAndStopVersion)
+                {
+                    unable.Add(entry.Name);
+                }
+                else if (session.TrySend(frame))
+                {
+                    sent.Add(entry.Name);
+                }
+                else
+                {
+                    (slow ??= []).Add(session);
+                }
+            }
+        }
+        foreach (var session in slow ?? [])
+        {
+            session.Drop(ErrorCodes.SlowConsumer, "outgoing queue full: the peer is not reading");
+        }
+        if (sent.Count > 0)
+        {
+            return ([.. sent], [.. unable], null, null);
+        }
+        if (unable.Count > 0)
+        {
+            return ([], [.. unable], ErrorCodes.CannotCancel,
+                $"build {id} runs only on builders that speak protocol 2 or older and cannot cancel it ({string.Join(", ", unable)}); it will finish there");
+        }
+        return builder is null
+            ? ([], [], ErrorCodes.UnknownBuild, $"no connected builder is building {id}: the build id is unknown, or every builder has reported it")
+            : ([], [], ErrorCodes.NotRunning, $"builder {builder} is not building {id}: it has reported it, never got it, or is not connected");
+    }
+
     private static HashSet<string>? ScriptSet(IEnumerable<string>? projects)
     {
         var set = projects is null ? null : new HashSet<string>(projects, StringComparer.Ordinal);

@@ -248,6 +248,8 @@ internal sealed class ServerSession : ISendObserver, IPeer
                 return new(true);
             case SuggestMessage suggest when Role == Roles.Suggest:
                 return new(OnSuggest(suggest));
+            case CancelMessage cancel when Role == Roles.Suggest && Protocol >= ProtocolLimits.WatchAndStopVersion:
+                return new(OnCancel(cancel));
             case StartedMessage started when Role == Roles.Builder:
                 if (_context.Registry.MarkStarted(Name!, started.Id) is { } build)
                 {
@@ -354,6 +356,25 @@ internal sealed class ServerSession : ISendObserver, IPeer
             Kind = "suggested", Time = DateTimeOffset.Now, Id = id, Project = suggest.Project, Revision = suggest.Revision,
             Detail = $"sent to {builders} builder(s), {withScript} with a script",
         });
+        return true;
+    }
+
+    /// <summary>
+    /// A suggest client (a token holder, like anyone who may suggest) asks to cancel a build: the server tells the
+    /// builders that owe it and answers with their names, or with an error when there is nobody to tell.
+    /// </summary>
+    private bool OnCancel(CancelMessage cancel)
+    {
+        var (sent, unable, code, error) = _context.Registry.Cancel(cancel.Id, cancel.Builder);
+        if (code is not null)
+        {
+            _log.Information("Cancel of build {BuildId} asked by {Client} ({Address}) refused: {Code}: {Reason}", cancel.Id, Name, Address, code, error);
+            Send(new ErrorMessage { Code = code, Message = error!, Id = cancel.Id });
+            return true;
+        }
+        _log.Information("Cancel of build {BuildId} asked by {Client} ({Address}): sent to {Builders}{Unable}", cancel.Id, Name, Address,
+            string.Join(", ", sent), unable.Length == 0 ? "" : $"; cannot cancel on {string.Join(", ", unable)} (protocol 2 or older)");
+        Send(new CancellingMessage { Id = cancel.Id, Builders = sent, Unable = unable.Length == 0 ? null : unable });
         return true;
     }
 

@@ -22,6 +22,18 @@ internal sealed class ChildProcess : IAsyncDisposable
     public static ChildProcess Start(string name, IEnumerable<string> args, IDictionary<string, string>? env = null, string? workingDirectory = null) =>
         new(Process.Start(Executables.StartInfo(name, args, env, workingDirectory))!);
 
+    /// <summary>
+    /// Starts the daemon in a session and process group of its own (through setsid(1), which execs it: same pid), so a
+    /// test can signal its whole group the way a terminal's Ctrl-C or a service manager does.
+    /// </summary>
+    public static ChildProcess StartInOwnSession(string name, IEnumerable<string> args, IDictionary<string, string>? env = null)
+    {
+        var info = Executables.StartInfo(name, args, env);
+        info.ArgumentList.Insert(0, info.FileName);
+        info.FileName = "/usr/bin/setsid";
+        return new(Process.Start(info)!);
+    }
+
     public int Id => _process.Id;
 
     public bool HasExited => _process.HasExited;
@@ -48,6 +60,24 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
+    /// <summary>Sends <paramref name="signal"/> to the process, or with <paramref name="group"/> to its process group (kill -- -pgid).</summary>
+    public void Signal(int signal, bool group = false) => _ = Kill(group ? -_process.Id : _process.Id, signal);
+
+    /// <summary>Waits (with a deadline) for the process to exit and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException("the process did not exit; its output:\n" + Output);
+        }
         return _process.ExitCode;
     }
 

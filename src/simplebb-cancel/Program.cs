@@ -1,0 +1,1 @@
+return await SimpleBB.Hosting.Cli.RunAsync(SimpleBB.Cancel.CancelCommand.Create(), args);
