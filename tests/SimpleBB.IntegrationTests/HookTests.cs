@@ -292,7 +292,8 @@ public sealed class HookTests : IDisposable
     public async Task A_failing_hook_is_logged_with_its_last_line_and_results_are_still_acknowledged()
     {
         _dir.Script("scripts", "foo", "echo $1");
-        var hook = _dir.Script("hooks", "fail", "echo first line; echo 'smtp server refused' >&2; exit 7");
+        // Both lines on one stream: lines of stdout and stderr reach the server through two pipes, in either order.
+        var hook = _dir.Script("hooks", "fail", "echo first line >&2; echo 'smtp server refused' >&2; exit 7");
         await using var server = ServerFixture.Start(_dir.Path, configure: o => o with { OnResult = hook });
         await using var builder = BuilderFixture.Start(_dir.Path, server.Port, "b1", _dir["scripts"]);
         await server.WaitForBuildersAsync(1);

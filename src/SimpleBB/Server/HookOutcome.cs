@@ -5,7 +5,10 @@ namespace SimpleBB.Server;
 /// <param name="TimedOut">Killed (with its process group) at the timeout.</param>
 /// <param name="Stopped">Killed because the server was stopping: not marked as hooked, so it runs again after the restart.</param>
 /// <param name="StartError">Why it could not start, or null.</param>
-/// <param name="LastLines">The last few lines it printed (stdout and stderr together), each cut to a bounded length.</param>
+/// <param name="LastLines">
+/// The last few lines it printed, each cut to a bounded length. Stdout and stderr come through two pipes, so between
+/// the two streams the order is only as close as the reads.
+/// </param>
 /// <param name="ElapsedMs">Wall time from start to end.</param>
 internal sealed record HookOutcome(int? ExitCode, bool TimedOut, bool Stopped, string? StartError, IReadOnlyList<string> LastLines, long ElapsedMs)
 {
