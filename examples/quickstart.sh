@@ -3,7 +3,10 @@
 # builds SimpleBB, starts a server and a builder (with a temporary HOME holding the example
 # build scripts; the server creates its token there and the builder and suggest find it), suggests
 # "foo master" and "bar dev", prints the resulting SUCCESS and FAILED
-# lines from server.log, and stops both daemons. Uses port 7900 unless SIMPLEBB_PORT is set.
+# lines from server.log, and stops both daemons. Uses port 7900 unless SIMPLEBB_PORT is set, and serves
+# the web dashboard on 127.0.0.1:7901 unless SIMPLEBB_HTTP is set (its address is printed: open it
+# before the builds arrive to watch them come in). At a terminal it waits for Enter before stopping,
+# so the page can be looked at; run non-interactively (CI), it ends by itself.
 #
 # Usage: bash examples/quickstart.sh [--keep] [--no-build]
 #   --keep      keep the temporary folder (server.log, builder.log, ...) after a successful run;
@@ -22,6 +25,7 @@ done
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 port=${SIMPLEBB_PORT:-7900}
+http=${SIMPLEBB_HTTP:-127.0.0.1:7901}
 configuration=${SIMPLEBB_CONFIGURATION:-Release}
 work=$(mktemp -d "${TMPDIR:-/tmp}/simplebb-quickstart.XXXXXX")
 server_pid="" builder_pid="" ok=0
@@ -67,9 +71,19 @@ mkdir -p home/.simplebb
 cp -r "$root/examples/buildscripts" home/.simplebb/buildscripts
 
 echo "Starting simplebb-server on 127.0.0.1:$port in the temporary folder $work"
-HOME="$work/home" dotnet "$(dll server)" --listen 127.0.0.1 --port "$port" --quiet 2>server.err &
+HOME="$work/home" dotnet "$(dll server)" --listen 127.0.0.1 --port "$port" --http "$http" --quiet 2>server.err &
 server_pid=$!
 wait_for server.log "listening on" 1 "the server to listen" "$server_pid" server.err
+page=""
+if [ "$http" != off ]; then
+    wait_for server.log "Web dashboard" 1 "the web dashboard" "$server_pid" server.err
+    page=$(grep -o 'Web dashboard (read-only): http[^ ]*' server.log | head -n 1 | sed 's/.*: //')
+    echo "Web dashboard: $page  (open it now to watch the builds arrive)"
+    # At a terminal, give the reader a moment to open the page before the builds start.
+    if [ -t 0 ]; then
+        read -r -p "Press Enter to start the builder and suggest the two builds... " _
+    fi
+fi
 
 echo "Starting simplebb-builder 'quickstart' with scripts in $work/home/.simplebb/buildscripts"
 HOME="$work/home" dotnet "$(dll builder)" --port "$port" --name quickstart --quiet 2>builder.err &
@@ -84,3 +98,10 @@ echo
 echo "Results in server.log:"
 grep -E "(SUCCESS|FAILED) " server.log
 ok=1
+if [ -n "$page" ]; then
+    echo
+    echo "See them in the browser: $page"
+    if [ -t 0 ]; then
+        read -r -p "The server keeps running; press Enter to stop it... " _
+    fi
+fi

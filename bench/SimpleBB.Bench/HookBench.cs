@@ -26,7 +26,7 @@ public static class HookBench
         File.SetUnixFileMode(hook, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
         await using var plain = await ServerProcess.StartAsync(options.BinDirectory, Path.Combine(folder, "off"), cancellationToken).ConfigureAwait(false);
-        await using var hooking = await ServerProcess.StartAsync(options.BinDirectory, Path.Combine(folder, "on"), cancellationToken, "--on-result", hook)
+        await using var hooking = await ServerProcess.StartAsync(options.BinDirectory, Path.Combine(folder, "on"), cancellationToken, ["--on-result", hook])
             .ConfigureAwait(false);
         var off = new Samples();
         var on = new Samples();

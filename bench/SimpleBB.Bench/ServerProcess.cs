@@ -45,7 +45,7 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>Resident memory now, from /proc.</summary>
     public long RssBytes => Rss.Of(_process.Id);
 
-    public static async Task<ServerProcess> StartAsync(string bin, string folder, CancellationToken cancellationToken, params string[] extraArgs)
+    public static async Task<ServerProcess> StartAsync(string bin, string folder, CancellationToken cancellationToken, IEnumerable<string>? extraArgs = null)
     {
         Directory.CreateDirectory(folder);
         var port = FreePort();
@@ -56,7 +56,11 @@ public sealed class ServerProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "--listen", "127.0.0.1", "--port", port.ToString(), "--max-connections", "20000", "--quiet" }.Concat(extraArgs))
+        foreach (var arg in new[] { "--listen", "127.0.0.1", "--port", port.ToString(), "--max-connections", "20000", "--quiet" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+        foreach (var arg in extraArgs ?? [])
         {
             info.ArgumentList.Add(arg);
         }
@@ -93,10 +97,11 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             info.Environment.Remove(name);
         }
+        info.Environment["SIMPLEBB_HTTP"] = "off"; // the web phase turns the page on with --http
     }
 
     /// <summary>A port outside the ephemeral range, free right now.</summary>
-    private static int FreePort()
+    public static int FreePort()
     {
         for (var port = 20_000 + Random.Shared.Next(12_000); ; port = 20_000 + Random.Shared.Next(12_000))
         {

@@ -1,1 +1,1 @@
-return await SimpleBB.Hosting.Cli.RunAsync(SimpleBB.Server.ServerCommand.Create(), args);
+return await SimpleBB.Hosting.Cli.RunAsync(SimpleBB.Server.ServerCommand.Create(new SimpleBB.Web.WebDashboard()), args);

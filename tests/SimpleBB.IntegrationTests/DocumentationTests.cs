@@ -108,7 +108,7 @@ public sealed class DocumentationTests : IDisposable
     {
         Func<RootCommand> create = name switch
         {
-            "simplebb-server" => ServerCommand.Create,
+            "simplebb-server" => () => ServerCommand.Create(),
             "simplebb-builder" => BuilderCommand.Create,
             "simplebb-suggest" => SuggestCommand.Create,
             "simplebb-cancel" => CancelCommand.Create,

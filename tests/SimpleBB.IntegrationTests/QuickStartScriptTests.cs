@@ -32,18 +32,21 @@ public sealed class QuickStartScriptTests : IDisposable
     }
 
     [Fact]
-    public async Task Quick_start_prints_both_results_and_removes_its_temporary_folder()
+    public async Task Quick_start_prints_both_results_and_the_dashboard_address_and_removes_its_temporary_folder()
     {
-        var run = await Executables.RunAsync(QuickStart(EndToEndTests.FreePort()));
+        var page = EndToEndTests.FreePort();
+        var run = await Executables.RunAsync(QuickStart(EndToEndTests.FreePort(), page));
 
         Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+        Assert.Contains($"Web dashboard: http://127.0.0.1:{page}/", run.Stdout);
+        Assert.Contains($"See them in the browser: http://127.0.0.1:{page}/", run.Stdout);
         Assert.Contains("SUCCESS foo/master on quickstart", run.Stdout);
         Assert.Contains("FAILED 1 bar/dev on quickstart", run.Stdout);
         Assert.Contains("Removed the temporary folder", run.Stdout);
         Assert.Empty(Directory.GetDirectories(_dir.Path, "simplebb-quickstart.*"));
     }
 
-    private ProcessStartInfo QuickStart(int port)
+    private ProcessStartInfo QuickStart(int port, int? page = null)
     {
         var info = new ProcessStartInfo("bash")
         {
@@ -55,6 +58,7 @@ public sealed class QuickStartScriptTests : IDisposable
         info.Environment["SIMPLEBB_PORT"] = port.ToString(CultureInfo.InvariantCulture);
         info.Environment["SIMPLEBB_CONFIGURATION"] = Executables.Configuration;
         info.Environment["TMPDIR"] = _dir.Path;
+        info.Environment["SIMPLEBB_HTTP"] = page is { } p ? $"127.0.0.1:{p}" : "off";
         return info;
     }
 }

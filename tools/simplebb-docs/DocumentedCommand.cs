@@ -18,7 +18,7 @@ public sealed record DocumentedCommand(string Name, int Section, string Summary,
     public static IReadOnlyList<DocumentedCommand> All { get; } =
     [
         new("simplebb-server", 8, "accept builders and suggesters, send every build to every builder, record every result",
-            ServerCommand.Create,
+            () => ServerCommand.Create(),
             [
                 "server.log|The log (--log-file): one line per event and per result; rotated parts server.log.1 and up.",
                 "history.jsonl|Every result with its output tail, beside the log; reloaded at start.",

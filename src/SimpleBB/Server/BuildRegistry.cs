@@ -75,7 +75,11 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
     /// <paramref name="waiter"/>, also their names, the waiter is sent <see cref="Accepted"/>, and results for the
     /// build will be forwarded to it.
     /// </summary>
-    public (string Id, int Builders, int WithScript, string[]? Names) Dispatch(string project, string revision, IPeer? waiter = null)
+    /// <param name="project">The project to build.</param>
+    /// <param name="revision">The revision to build.</param>
+    /// <param name="waiter">The suggester waiting for the results, or null.</param>
+    /// <param name="output">The waiter also wants the builders' live output.</param>
+    public (string Id, int Builders, int WithScript, string[]? Names) Dispatch(string project, string revision, IPeer? waiter = null, bool output = false)
     {
         var build = new BuildMessage { Id = ids.Next(), Project = project, Revision = revision };
         ReadOnlyMemory<byte> frame = MessageCodec.Encode(build);
@@ -87,7 +91,7 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
         {
             if (waiter is not null)
             {
-                _waiters[build.Id] = new WaitingSuggester(waiter);
+                _waiters[build.Id] = new WaitingSuggester(waiter, output);
             }
             foreach (var entry in _builders.Values)
             {
@@ -212,6 +216,22 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
                 return build;
             }
             return null;
+        }
+    }
+
+    /// <summary>
+    /// For a chunk of live output: the build, if <paramref name="builder"/> owes it (null otherwise), and the suggester
+    /// waiting for it that asked for output, if any.
+    /// </summary>
+    public (BuildMessage? Build, IPeer? Waiter) OutputTarget(string builder, string id)
+    {
+        lock (_gate)
+        {
+            if (!_builders.TryGetValue(builder, out var entry) || !entry.Outstanding.TryGetValue(id, out var build))
+            {
+                return (null, null);
+            }
+            return (build, _waiters.TryGetValue(id, out var waiter) && waiter.Output ? waiter.Peer : null);
         }
     }
 

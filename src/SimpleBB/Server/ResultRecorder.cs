@@ -68,6 +68,9 @@ internal sealed class ResultRecorder
         _recorded = new RecentSet(options.Remember);
     }
 
+    /// <summary>The output files (live output is appended to them as it arrives); null when none are written.</summary>
+    public OutputFiles? Outputs => _outputs;
+
     /// <summary>Why results cannot be recorded now ("disk full (...)"), or null while recording works.</summary>
     public string? PausedReason => _paused;
 

@@ -8,7 +8,8 @@ namespace SimpleBB.Server;
 /// <summary>The command line of simplebb-server.</summary>
 public static class ServerCommand
 {
-    public static RootCommand Create()
+    /// <param name="web">The web dashboard (simplebb-server passes SimpleBB.Web's); null serves no page (--http is then ignored).</param>
+    public static RootCommand Create(IWebDashboardHost? web = null)
     {
         var listen = EnvOptions.String("--listen", ["-l"], "SIMPLEBB_LISTEN", () => "0.0.0.0",
             "Address or host name to listen on (0.0.0.0: all IPv4 interfaces, :: for IPv6 too)");
@@ -43,6 +44,10 @@ public static class ServerCommand
             "Result hooks running at once (one project's hooks always run one after another)");
         var onResultTimeout = EnvOptions.Int("--on-result-timeout", [], "SIMPLEBB_ON_RESULT_TIMEOUT", 60, 1, 86_400,
             "Seconds a result hook may run before it is killed with its process group");
+        var http = EnvOptions.String("--http", [], "SIMPLEBB_HTTP", () => HttpAddress.Default,
+            "Serve the read-only web dashboard on ADDRESS:PORT, or 'off'; a non-loopback address is warned about (build output can hold secrets)");
+        var maxOutputMb = EnvOptions.Int("--max-output-mb", [], "SIMPLEBB_MAX_OUTPUT_MB", 100, 1, 1_000_000,
+            "A build's output file under logs/ stops growing at this many MiB (live output beyond it is not kept; the tail is)");
         var tlsKey = EnvOptions.String("--tls-key", [], "SIMPLEBB_TLS_KEY", () => "", "PEM private key, when not in the --tls-cert file");
 
         var root = new RootCommand(
@@ -63,7 +68,7 @@ public static class ServerCommand
             """)
         {
             listen, port, logFile, logMaxMb, logKeep, maxLine, maxConnections, maxPending, helloTimeout, heartbeat, quiet,
-            token, tokenFile, noAuth, tlsCert, tlsKey, historyFile, onResult, onResultJobs, onResultTimeout,
+            token, tokenFile, noAuth, tlsCert, tlsKey, historyFile, http, maxOutputMb, onResult, onResultJobs, onResultTimeout,
         };
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -71,6 +76,16 @@ public static class ServerCommand
             {
                 await Console.Error.WriteLineAsync($"simplebb-server: {problem}");
                 return ExitCodes.Usage;
+            }
+            System.Net.IPEndPoint? httpEndpoint = null;
+            if (!HttpAddress.IsOff(parse.GetValue(http)!))
+            {
+                if (HttpAddress.Parse(parse.GetValue(http)!, out var badHttp) is not { } endpoint)
+                {
+                    await Console.Error.WriteLineAsync($"simplebb-server: {badHttp}");
+                    return ExitCodes.Usage;
+                }
+                httpEndpoint = web is null ? null : endpoint;
             }
             string? secret = null;
             string tokenSource = "";
@@ -106,6 +121,7 @@ public static class ServerCommand
                 OnResult = parse.GetValue(onResult) is { Length: > 0 } hook ? Path.GetFullPath(hook) : null,
                 OnResultJobs = parse.GetValue(onResultJobs),
                 OnResultTimeout = TimeSpan.FromSeconds(parse.GetValue(onResultTimeout)),
+                MaxOutputFileBytes = parse.GetValue(maxOutputMb) * 1024L * 1024,
             };
             var path = parse.GetValue(logFile)!;
             var folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
@@ -146,39 +162,85 @@ public static class ServerCommand
                 using (sink)
                 using (var log = LogSetup.ForServer(sink, console: !quietly))
                 {
-                    SimpleBbServer server;
+                    Uri? page = null;
+                    if (web is not null && httpEndpoint is not null)
+                    {
+                        try
+                        {
+                            page = await web.StartAsync(httpEndpoint, log, cancellationToken);
+                        }
+                        catch (IOException ex)
+                        {
+                            log.Error("Cannot serve the web dashboard on {HttpAddress}: {Reason} (choose another with --http, or --http off)", httpEndpoint.ToString(), ex.Message);
+                            if (quietly)
+                            {
+                                await Console.Error.WriteLineAsync($"simplebb-server: cannot serve the web dashboard on {httpEndpoint}: {ex.Message}");
+                            }
+                            return ExitCodes.Failure;
+                        }
+                        options = options with { WebBaseUrl = page.ToString() };
+                    }
                     try
                     {
-                        server = new SimpleBbServer(options, log, sink);
-                        server.Start();
-                        if (secret is not null)
-                        {
-                            log.Information("Authentication on: clients must present the token from {TokenSource}", tokenSource);
-                        }
-                        sink.Flush(toDisk: true); // a full disk or unwritable file is found now, not at the first result
+                        return await ServeAsync(options, log, sink, secret, tokenSource, quietly, web, page, httpEndpoint, cancellationToken);
                     }
-                    catch (SocketException ex)
+                    finally
                     {
-                        log.Error("Cannot listen on {Address} port {Port}: {Reason}", options.Listen, options.Port, ex.Message);
-                        if (quietly)
+                        if (page is not null)
                         {
-                            await Console.Error.WriteLineAsync($"simplebb-server: cannot listen on {options.Listen} port {options.Port}: {ex.Message}");
+                            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                            await web!.StopAsync(patience.Token);
                         }
-                        return ExitCodes.Failure;
                     }
-                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                    {
-                        await Console.Error.WriteLineAsync($"simplebb-server: cannot write log file {sink.FilePath} or read and write the journal {options.HistoryFile}: {ex.Message}");
-                        return ExitCodes.Failure;
-                    }
-                    // Under systemd (Type=notify): ready once listening, and say when stopping.
-                    SystemdNotify.Send($"READY=1\nSTATUS=Listening on {server.LocalEndPoint}");
-                    using var stopping = cancellationToken.Register(() => SystemdNotify.Send("STOPPING=1"));
-                    await server.RunAsync(cancellationToken);
-                    return ExitCodes.Ok;
                 }
             }
         });
         return root;
+    }
+
+    /// <summary>Starts the server, tells systemd, and serves until stopped.</summary>
+    private static async Task<int> ServeAsync(ServerOptions options, Serilog.ILogger log, FileLogSink sink, string? secret, string tokenSource,
+        bool quietly, IWebDashboardHost? web, Uri? page, System.Net.IPEndPoint? httpEndpoint, CancellationToken cancellationToken)
+    {
+        SimpleBbServer server;
+        try
+        {
+            server = new SimpleBbServer(options, log, sink);
+            server.Start();
+            if (secret is not null)
+            {
+                log.Information("Authentication on: clients must present the token from {TokenSource}", tokenSource);
+            }
+            sink.Flush(toDisk: true); // a full disk or unwritable file is found now, not at the first result
+        }
+        catch (SocketException ex)
+        {
+            log.Error("Cannot listen on {Address} port {Port}: {Reason}", options.Listen, options.Port, ex.Message);
+            if (quietly)
+            {
+                await Console.Error.WriteLineAsync($"simplebb-server: cannot listen on {options.Listen} port {options.Port}: {ex.Message}");
+            }
+            return ExitCodes.Failure;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync($"simplebb-server: cannot write log file {sink.FilePath} or read and write the journal {options.HistoryFile}: {ex.Message}");
+            return ExitCodes.Failure;
+        }
+        if (web is not null && page is not null)
+        {
+            web.Attach(server.Dashboard);
+            log.Information("Web dashboard (read-only): {Url}", page.ToString());
+            if (httpEndpoint is not null && !HttpAddress.IsLoopback(httpEndpoint))
+            {
+                log.Warning("The web dashboard is served on {HttpAddress}, not only to this machine: anyone who can reach it can read build output (README: Web dashboard)",
+                    new System.Net.IPEndPoint(httpEndpoint.Address, page.Port).ToString());
+            }
+        }
+        // Under systemd (Type=notify): ready once listening, and say when stopping.
+        SystemdNotify.Send($"READY=1\nSTATUS=Listening on {server.LocalEndPoint}");
+        using var stopping = cancellationToken.Register(() => SystemdNotify.Send("STOPPING=1"));
+        await server.RunAsync(cancellationToken);
+        return ExitCodes.Ok;
     }
 }

@@ -44,6 +44,9 @@ public sealed record ServerOptions
     /// <summary>Folder under which logs/&lt;project&gt;/&lt;id&gt;-&lt;builder&gt;.log files are written; null: the folder of server.log.</summary>
     public string? OutputFolder { get; init; }
 
+    /// <summary>A build's output file under logs/ stops growing at this size (live output beyond it is not kept; the tail is).</summary>
+    public long MaxOutputFileBytes { get; init; } = OutputFiles.DefaultMaxFileBytes;
+
     /// <summary>The history file becomes &lt;name&gt;.1 at this size.</summary>
     public long HistoryMaxBytes { get; init; } = 64L * 1024 * 1024;
 
@@ -63,8 +66,8 @@ public sealed record ServerOptions
     public int OnResultQueue { get; init; } = 10_000;
 
     /// <summary>
-    /// The server's web page base URL (e.g. "http://buildhost:8080/"), given to hooks as SIMPLEBB_URL; null when the
-    /// server has no web pages.
+    /// The web dashboard's base URL (e.g. http://127.0.0.1:7901/), for links to a build's page; null when it is off
+    /// (--http off). Messages and hooks that mention a build can point at <c>{WebBaseUrl}build/{id}</c>.
     /// </summary>
     public string? WebBaseUrl { get; init; }
 

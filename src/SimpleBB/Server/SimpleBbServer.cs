@@ -53,13 +53,17 @@ public sealed class SimpleBbServer : IAsyncDisposable
                 WebBaseUrl = options.WebBaseUrl,
             });
         }
-        Recorder = new ResultRecorder(log, _journal, new ServerLogResults(log, resultLog), new OutputFiles(options.OutputFolder ?? folder, log),
+        Recorder = new ResultRecorder(log, _journal, new ServerLogResults(log, resultLog), new OutputFiles(options.OutputFolder ?? folder, log, options.MaxOutputFileBytes),
             Registry, latest, _events, options.Recording, Hooks);
+        Dashboard = new DashboardState(options.Name, Registry, latest, Recorder, _events, options.OutputFolder ?? folder);
         _context = new SessionContext(options, Registry, Recorder, _events, latest, options.Token is null ? null : new TokenCheck(options.Token),
             new AuthThrottle(), OnClosed);
     }
 
     public ServerOptions Options { get; }
+
+    /// <summary>Read access for the web dashboard.</summary>
+    public DashboardState Dashboard { get; }
 
     internal BuildRegistry Registry { get; }
 

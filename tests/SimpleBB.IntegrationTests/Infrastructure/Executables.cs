@@ -50,6 +50,9 @@ internal static class Executables
         }
         // Never the real HOME: the server would create ~/.simplebb/token there.
         info.Environment["HOME"] = Path.Combine(Path.GetTempPath(), "simplebb-test-home");
+        // Servers started for other purposes must not all try the dashboard's default port 7901; a test that wants
+        // the page passes SIMPLEBB_HTTP (or --http) itself.
+        info.Environment["SIMPLEBB_HTTP"] = "off";
         foreach (var (key, value) in env ?? new Dictionary<string, string>())
         {
             info.Environment[key] = value;

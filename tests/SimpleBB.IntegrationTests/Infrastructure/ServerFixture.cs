@@ -27,6 +27,9 @@ internal sealed class ServerFixture : IAsyncDisposable
 
     public SimpleBbServer Server { get; }
 
+    /// <summary>The logger writing server.log (the web dashboard logs there too).</summary>
+    public ILogger Logger => _logger;
+
     public string LogPath { get; }
 
     public int Port => Server.LocalEndPoint.Port;

@@ -1,0 +1,12 @@
+using SimpleBB.Protocol;
+
+namespace SimpleBB.Web;
+
+/// <summary>/api/builders/&lt;name&gt;: the builder as status shows it (null when offline) and its results kept in memory, newest first.</summary>
+public sealed record BuilderReport
+{
+    public required string Name { get; init; }
+    public required bool Online { get; init; }
+    public BuilderStatus? Builder { get; init; }
+    public required ResultStatus[] Results { get; init; }
+}

@@ -1,0 +1,168 @@
+using System.Text;
+using SimpleBB.Protocol;
+using SimpleBB.Server;
+
+namespace SimpleBB.Web;
+
+/// <summary>The overview: builders online and offline, each project's latest build per builder, recent builds.</summary>
+internal static class HomePage
+{
+    /// <summary>Beyond this many builders the overview's matrix shows the ones with something to say; project pages show all.</summary>
+    private const int MaxMatrixBuilders = 40;
+
+    private const int MaxBuilderRows = 500;
+
+    public static string Render(DashboardState state, Farm farm) =>
+        Layout.Render(state.ServerName, "Overview", "home", null, html =>
+        {
+            html.Append("<h1>Build farm <span class=\"sub\">").Append(farm.Online.Count).Append(" online \u00B7 ")
+                .Append(farm.Offline.Count).Append(" offline \u00B7 ").Append(farm.Projects.Count).Append(" projects</span></h1>");
+            if (farm.Snapshot.RecordingPaused is { } paused)
+            {
+                html.Append("<p class=\"alert\" role=\"alert\"><strong>Recording paused:</strong> ").Text(paused).Append("</p>");
+            }
+            Matrix(state, farm, html);
+            Builders(farm, html);
+            Recent(farm, html);
+        });
+
+    private static void Matrix(DashboardState state, Farm farm, StringBuilder html)
+    {
+        html.Append("<section><h2>Latest revision of each project</h2>");
+        if (farm.Projects.Count == 0)
+        {
+            html.Append("<p class=\"empty\">No builds yet. Suggest one: <code>simplebb-suggest PROJECT REVISION</code></p></section>");
+            return;
+        }
+        var latest = farm.Projects.Select(p => p.Value[0]).ToArray();
+        var builders = farm.AllBuilders();
+        var shown = builders;
+        if (builders.Length > MaxMatrixBuilders)
+        {
+            // Those with something other than a pass first: they are why one looks at the page.
+            shown = [.. builders.OrderBy(b => latest.All(l => l.CellFor(b).Css is "pass" or "none") ? 1 : 0).ThenBy(b => b, StringComparer.Ordinal)
+                .Take(MaxMatrixBuilders).Order(StringComparer.Ordinal)];
+        }
+        html.Append("<div class=\"scroll\"><table class=\"matrix\"><caption class=\"sr\">Latest build of each project (rows) on each builder (columns)</caption>")
+            .Append("<thead><tr><th scope=\"col\">Project</th><th scope=\"col\">Revision</th><th scope=\"col\">Summary</th>");
+        foreach (var builder in shown)
+        {
+            html.Append("<th scope=\"col\" class=\"bname\">").Link("/builder/", builder, builder).Append("</th>");
+        }
+        html.Append("</tr></thead><tbody>");
+        foreach (var build in latest)
+        {
+            html.Append("<tr><th scope=\"row\">").Link("/project/", build.Project, build.Project)
+                .Append("</th><td>").Link("/build/", build.Id, build.Revision, "rev").Append("</td><td>").Counts(build);
+            if (state.MachineSpecific(build.Project, build.Revision) is { } difference)
+            {
+                html.Append(" <span class=\"tag machine-tag\" title=\"differs in ").Text(difference).Append("\">machine-specific: ").Text(difference).Append("</span>");
+            }
+            html.Append("</td>");
+            foreach (var builder in shown)
+            {
+                var cell = build.CellFor(builder);
+                html.Append("<td class=\"cell c-").Append(cell.Css).Append("\" data-builder=\"").Text(builder).Append("\">");
+                cell.AppendTo(html);
+                html.Append("</td>");
+            }
+            html.Append("</tr>");
+        }
+        html.Append("</tbody></table></div>");
+        if (shown.Length < builders.Length)
+        {
+            html.Append("<p class=\"note\">").Append(builders.Length - shown.Length)
+                .Append(" more builders not shown here (they passed or have no result); each project's page lists every builder.</p>");
+        }
+        html.Append("</section>");
+    }
+
+    private static void Builders(Farm farm, StringBuilder html)
+    {
+        html.Append("<section><h2>Builders</h2><div class=\"scroll\"><table class=\"list\"><thead><tr>")
+            .Append("<th scope=\"col\">Builder</th><th scope=\"col\">State</th><th scope=\"col\">Address</th><th scope=\"col\">uname</th>")
+            .Append("<th scope=\"col\">Runtime</th><th scope=\"col\">Scripts</th><th scope=\"col\">Current build</th></tr></thead><tbody>");
+        var rows = 0;
+        foreach (var builder in farm.Snapshot.Builders)
+        {
+            if (rows++ == MaxBuilderRows)
+            {
+                break;
+            }
+            html.Append("<tr><th scope=\"row\">").Link("/builder/", builder.Name, builder.Name)
+                .Append("</th><td><span class=\"o o-online\"><span aria-hidden=\"true\">\u25CF</span> online</span></td><td>").Text(builder.Address)
+                .Append("</td><td class=\"uname\">").Text(UnameText(builder.Uname)).Append("</td><td>").Text(builder.Runtime)
+                .Append("</td><td>").Text(builder.Scripts.Length == 0 ? "none" : string.Join(", ", builder.Scripts)).Append("</td><td>");
+            Running(farm, builder, html);
+            html.Append("</td></tr>");
+        }
+        foreach (var (name, last) in farm.Offline.OrderBy(o => o.Key, StringComparer.Ordinal))
+        {
+            if (rows++ >= MaxBuilderRows)
+            {
+                break;
+            }
+            html.Append("<tr class=\"offline\"><th scope=\"row\">").Link("/builder/", name, name)
+                .Append("</th><td><span class=\"o o-offline\"><span aria-hidden=\"true\">\u25CB</span> offline</span></td><td>").Text(last.Address ?? "")
+                .Append("</td><td class=\"uname\">").Text(UnameText(last.Uname)).Append("</td><td>").Text(last.Runtime)
+                .Append("</td><td></td><td>last result ").Time(last.Finished).Append("</td></tr>");
+        }
+        if (rows == 0)
+        {
+            html.Append("<tr><td colspan=\"7\" class=\"empty\">No builder has connected yet.</td></tr>");
+        }
+        html.Append("</tbody></table></div>");
+        if (rows > MaxBuilderRows)
+        {
+            html.Append("<p class=\"note\">Only the first ").Append(MaxBuilderRows).Append(" builders are listed; /api/status has them all.</p>");
+        }
+        html.Append("</section>");
+    }
+
+    internal static void Running(Farm farm, BuilderStatus builder, StringBuilder html)
+    {
+        var first = true;
+        foreach (var id in builder.Running)
+        {
+            html.Append(first ? "" : ", ");
+            first = false;
+            html.Append("<span class=\"o o-running\"><span aria-hidden=\"true\">\u25B6</span> ");
+            if (farm.Builds.TryGetValue(id, out var build))
+            {
+                html.Link("/build/", id, $"{build.Project} {build.Revision}");
+            }
+            else
+            {
+                html.Link("/build/", id, id);
+            }
+            html.Append("</span>");
+        }
+        if (first)
+        {
+            html.Append("<span class=\"idle\">idle</span>");
+        }
+    }
+
+    private static void Recent(Farm farm, StringBuilder html)
+    {
+        html.Append("<section><h2>Recent builds</h2><div class=\"scroll\"><table class=\"list\"><thead><tr><th scope=\"col\">When</th>")
+            .Append("<th scope=\"col\">Project</th><th scope=\"col\">Revision</th><th scope=\"col\">Results</th><th scope=\"col\">Longest</th>")
+            .Append("<th scope=\"col\">Build id</th></tr></thead><tbody>");
+        var any = false;
+        foreach (var build in farm.RecentBuilds().Take(25))
+        {
+            any = true;
+            html.Append("<tr><td>").Time(build.Time).Append("</td><td>").Link("/project/", build.Project, build.Project).Append("</td><td>")
+                .Link("/build/", build.Id, build.Revision, "rev").Append("</td><td>").Counts(build).Append("</td><td>")
+                .Append(build.Results.Count == 0 ? "" : Html.Duration(build.LongestMs)).Append("</td><td><code>").Text(build.Id).Append("</code></td></tr>");
+        }
+        if (!any)
+        {
+            html.Append("<tr><td colspan=\"6\" class=\"empty\">No builds yet.</td></tr>");
+        }
+        html.Append("</tbody></table></div></section>");
+    }
+
+    public static string UnameText(Uname? uname) =>
+        uname is null ? "" : $"{uname.Sysname} {uname.Nodename} {uname.Release} {uname.Version} {uname.Machine}";
+}
