@@ -11,7 +11,7 @@ namespace SimpleBB.Bench;
 /// </summary>
 public static class Benchmark
 {
-    private const string Project = "bench";
+    internal const string Project = "bench";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     public static async Task<int> MainAsync(string[] args)
@@ -91,6 +91,10 @@ public static class Benchmark
         if (options.Runs("throughput"))
         {
             figures.AddRange(await ThroughputAsync(options, work, write.Median, cancellationToken).ConfigureAwait(false));
+        }
+        if (options.Runs("hooks"))
+        {
+            figures.AddRange(await HookBench.RunAsync(options, work, spawn.Median, cancellationToken).ConfigureAwait(false));
         }
         if (options.Runs("web"))
         {
@@ -334,7 +338,7 @@ public static class Benchmark
     }
 
     /// <summary>Sends <paramref name="count"/> suggestions in batches, keeping at most 256 unanswered, and reads every answer.</summary>
-    private static async Task<int> SuggestManyAsync(ProtocolClient suggester, string prefix, int count, bool wait, CancellationToken cancellationToken)
+    internal static async Task<int> SuggestManyAsync(ProtocolClient suggester, string prefix, int count, bool wait, CancellationToken cancellationToken)
     {
         const int Window = 256;
         var batch = new ArrayBufferWriter<byte>(64 * 1024);

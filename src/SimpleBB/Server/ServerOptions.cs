@@ -53,6 +53,18 @@ public sealed record ServerOptions
     /// <summary>Latest results (per project, revision and builder) kept for status.</summary>
     public int MaxLatestResults { get; init; } = 10_000;
 
+    /// <summary>Script run for every recorded result (--on-result), or null for none.</summary>
+    public string? OnResult { get; init; }
+
+    /// <summary>Result hooks running at once; one project's hooks always run one after another.</summary>
+    public int OnResultJobs { get; init; } = 2;
+
+    /// <summary>A result hook still running then is killed with its process group.</summary>
+    public TimeSpan OnResultTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Results waiting for their hook in memory; more wait in the journal until the next start.</summary>
+    public int OnResultQueue { get; init; } = 10_000;
+
     /// <summary>
     /// The web dashboard's base URL (e.g. http://127.0.0.1:7901/), for links to a build's page; null when it is off
     /// (--http off). Messages and hooks that mention a build can point at <c>{WebBaseUrl}build/{id}</c>.
