@@ -79,7 +79,12 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
     /// <param name="revision">The revision to build.</param>
     /// <param name="waiter">The suggester waiting for the results, or null.</param>
     /// <param name="output">The waiter also wants the builders' live output.</param>
-    public (string Id, int Builders, int WithScript, string[]? Names) Dispatch(string project, string revision, IPeer? waiter = null, bool output = false)
+    /// <param name="announce">
+    /// Called with the id and counts while builders cannot yet report on the build, so that an event it publishes
+    /// ("suggested") always comes before the builders' "started" and "result" events.
+    /// </param>
+    public (string Id, int Builders, int WithScript, string[]? Names) Dispatch(string project, string revision, IPeer? waiter = null, bool output = false,
+        Action<string, int, int>? announce = null)
     {
         var build = new BuildMessage { Id = ids.Next(), Project = project, Revision = revision };
         ReadOnlyMemory<byte> frame = MessageCodec.Encode(build);
@@ -120,6 +125,8 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
                 sent++;
                 withScript += entry.Scripts?.Contains(project) == true ? 1 : 0;
             }
+            // Still under the lock, which MarkStarted and AnswerFor wait for.
+            announce?.Invoke(build.Id, sent, withScript);
             // Still under the lock: a result is forwarded only after AnswerFor, which waits for the lock, so the
             // waiter always gets accepted before the first result, however fast a builder is.
             waiter?.Send(new Accepted

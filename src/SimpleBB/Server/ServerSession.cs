@@ -369,7 +369,12 @@ internal sealed class ServerSession : ISendObserver, IPeer
         {
             return Reject(ErrorCodes.Unavailable, $"at most {MaxWaits} waiting suggestions per connection", close: false);
         }
-        var (id, builders, withScript, _) = _context.Registry.Dispatch(suggest.Project, suggest.Revision, suggest.Wait ? this : null, suggest.Output);
+        var (id, builders, withScript, _) = _context.Registry.Dispatch(suggest.Project, suggest.Revision, suggest.Wait ? this : null, suggest.Output,
+            (id, builders, withScript) => _context.Events.Publish(new EventMessage
+            {
+                Kind = "suggested", Time = DateTimeOffset.Now, Id = id, Project = suggest.Project, Revision = suggest.Revision,
+                Detail = $"sent to {builders} builder(s), {withScript} with a script",
+            }));
         _waitingFor?.Add(id);
         _log.Information("Build {Project}/{Revision} suggested by {Client} ({Address}), sent to {Builders} builder(s) [build {BuildId}]",
             suggest.Project, suggest.Revision, Name, Address, builders, id);
@@ -377,11 +382,6 @@ internal sealed class ServerSession : ISendObserver, IPeer
         {
             Send(new Accepted { Id = id, Project = suggest.Project, Revision = suggest.Revision, Builders = builders, WithScript = withScript });
         }
-        _context.Events.Publish(new EventMessage
-        {
-            Kind = "suggested", Time = DateTimeOffset.Now, Id = id, Project = suggest.Project, Revision = suggest.Revision,
-            Detail = $"sent to {builders} builder(s), {withScript} with a script",
-        });
         return true;
     }
 
