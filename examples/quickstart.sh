@@ -5,8 +5,8 @@
 # "foo master" and "bar dev", prints the resulting SUCCESS and FAILED
 # lines from server.log, and stops both daemons. Uses port 7900 unless SIMPLEBB_PORT is set, and serves
 # the web dashboard on 127.0.0.1:7901 unless SIMPLEBB_HTTP is set (its address is printed: open it
-# before the builds arrive to watch them come in). At a terminal it waits for Enter before stopping,
-# so the page can be looked at; run non-interactively (CI), it ends by itself.
+# before the builds arrive to watch them come in). At a terminal it waits for Enter before the builder
+# starts and again before stopping, so the page can be looked at; run non-interactively (CI), it ends by itself.
 #
 # Usage: bash examples/quickstart.sh [--keep] [--no-build]
 #   --keep      keep the temporary folder (server.log, builder.log, ...) after a successful run;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds SimpleBB's release artifacts from NativeAOT publishes, for each platform asked for:
 #   simplebb_<version>_<arch>.deb          /usr/bin executables, man pages, bash completions, two systemd units
-#                                          (installed, not enabled), a `simplebb` system user and /var/lib/simplebb
+#                                          (installed, not enabled), a `simplebb` system user and /var/lib/simplebb,
+#                                          result hook examples in /usr/share/doc/simplebb/examples/hooks
 #   simplebb-<version>-<rid>.tar.gz        the same executables, man pages, completions and units, with README,
 #                                          LICENSE and CHANGELOG, to unpack anywhere
 #
@@ -27,7 +28,7 @@ while [ $# -gt 0 ]; do
         --out) out=$(mkdir -p "$2" && cd "$2" && pwd); shift 2 ;;
         --no-publish) publish=0; shift ;;
         --bin) prebuilt=$(cd "$2" && pwd); publish=0; shift 2 ;;
-        -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "package-deb: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -110,6 +111,9 @@ for rid in "${rids[@]}"; do
     done
     install -D -m 0644 "$root/LICENSE" "$stage/usr/share/doc/simplebb/copyright"
     install -m 0644 "$root/README.md" "$stage/usr/share/doc/simplebb/README.md"
+    for hook in "$root"/examples/hooks/*; do
+        install -D -m 0755 "$hook" "$stage/usr/share/doc/simplebb/examples/hooks/$(basename "$hook")"
+    done
     gzip -9n <"$root/CHANGELOG.md" >"$stage/usr/share/doc/simplebb/changelog.gz"
     chmod 0644 "$stage/usr/share/doc/simplebb/changelog.gz"
     install -d "$stage/DEBIAN"
@@ -149,6 +153,8 @@ CONTROL
     cp "$root"/completion/simplebb-* "$tree/completion/"
     cp "$root"/packaging/systemd/*.service "$tree/systemd/"
     cp "$root/README.md" "$root/LICENSE" "$root/CHANGELOG.md" "$tree/"
+    install -d "$tree/examples/hooks"
+    cp "$root"/examples/hooks/* "$tree/examples/hooks/"
     tar -C "$stage/tar" --owner=0 --group=0 --numeric-owner -czf "$out/$name.tar.gz" "$name"
     echo "Built $out/$name.tar.gz"
     rm -rf "$stage"

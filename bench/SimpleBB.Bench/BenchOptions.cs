@@ -9,7 +9,7 @@ public sealed record BenchOptions
     /// <summary>Small N and few repetitions: proves the benchmark still works, measures little.</summary>
     public bool Quick { get; init; }
 
-    /// <summary>Run only these phases (floors, startup, fanout, throughput, e2e); empty runs all.</summary>
+    /// <summary>Run only these phases (floors, startup, fanout, throughput, hooks, e2e, output); empty runs all.</summary>
     public IReadOnlySet<string> Only { get; init; } = new HashSet<string>();
 
     public bool Runs(string phase) => Only.Count == 0 || Only.Contains(phase);
@@ -23,7 +23,7 @@ public sealed record BenchOptions
     /// <summary>Repetitions of each timed figure.</summary>
     public int Rounds => Quick ? 5 : 30;
 
-    public static readonly string[] Phases = ["floors", "startup", "fanout", "throughput", "e2e", "web"];
+    public static readonly string[] Phases = ["floors", "startup", "fanout", "throughput", "hooks", "e2e", "web", "output"];
 
     public static BenchOptions? Parse(string[] args, TextWriter error)
     {

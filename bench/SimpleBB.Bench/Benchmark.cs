@@ -11,7 +11,7 @@ namespace SimpleBB.Bench;
 /// </summary>
 public static class Benchmark
 {
-    private const string Project = "bench";
+    internal const string Project = "bench";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     public static async Task<int> MainAsync(string[] args)
@@ -92,6 +92,10 @@ public static class Benchmark
         {
             figures.AddRange(await ThroughputAsync(options, work, write.Median, cancellationToken).ConfigureAwait(false));
         }
+        if (options.Runs("hooks"))
+        {
+            figures.AddRange(await HookBench.RunAsync(options, work, spawn.Median, cancellationToken).ConfigureAwait(false));
+        }
         if (options.Runs("web"))
         {
             figures.AddRange(await WebPhase.RunAsync(options, work, cancellationToken).ConfigureAwait(false));
@@ -99,6 +103,10 @@ public static class Benchmark
         if (options.Runs("e2e"))
         {
             figures.AddRange(await EndToEndAsync(options, work, script, spawn.Median, spawnPlusRtt, cancellationToken).ConfigureAwait(false));
+        }
+        if (options.Runs("output"))
+        {
+            figures.AddRange(await LiveOutputAsync(options, work, cancellationToken).ConfigureAwait(false));
         }
         return figures;
     }
@@ -306,7 +314,12 @@ public static class Benchmark
                 builder.Dispose();
             }
         }
-        var logged = CountLines(server.LogFile, "SUCCESS " + Project + "/");
+        // The server writes a result's server.log line after it acknowledges the result: give the last lines a moment.
+        var logged = 0;
+        for (var waited = 0; waited < 100 && (logged = CountLines(server.LogFile, "SUCCESS " + Project + "/")) < rounds * perRound * BuilderCount; waited++)
+        {
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+        }
         if (logged != rounds * perRound * BuilderCount)
         {
             throw new IOException($"server.log has {logged} SUCCESS lines, expected {rounds * perRound * BuilderCount}");
@@ -325,7 +338,7 @@ public static class Benchmark
     }
 
     /// <summary>Sends <paramref name="count"/> suggestions in batches, keeping at most 256 unanswered, and reads every answer.</summary>
-    private static async Task<int> SuggestManyAsync(ProtocolClient suggester, string prefix, int count, bool wait, CancellationToken cancellationToken)
+    internal static async Task<int> SuggestManyAsync(ProtocolClient suggester, string prefix, int count, bool wait, CancellationToken cancellationToken)
     {
         const int Window = 256;
         var batch = new ArrayBufferWriter<byte>(64 * 1024);
@@ -470,6 +483,79 @@ public static class Benchmark
                 Target = 250,
             },
         ];
+    }
+
+    /// <summary>
+    /// A script that prints a flood of output, built by a real builder while a suggester waits with live output: the
+    /// script's duration against the same script alone (its output read and discarded), how much of the output reached
+    /// the suggester (the builder sends at most 160 KiB/s and skips the rest), and the server's memory after.
+    /// </summary>
+    private static async Task<IEnumerable<Figure>> LiveOutputAsync(BenchOptions options, string work, CancellationToken cancellationToken)
+    {
+        var megabytes = options.Quick ? 10 : 100;
+        var script = Path.Combine(work, "flood-script");
+        await File.WriteAllTextAsync(script, $"#!/bin/sh\nhead -c {megabytes}000000 /dev/zero | tr '\\0' x\necho\n", cancellationToken).ConfigureAwait(false);
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var rounds = options.Quick ? 2 : 5;
+
+        Progress($"live output: the script alone, {megabytes} MB to a pipe");
+        var alone = new Samples();
+        for (var round = 0; round < rounds; round++)
+        {
+            alone.Add(await RunAloneAsync(script, cancellationToken).ConfigureAwait(false));
+        }
+
+        await using var server = await ServerProcess.StartAsync(options.BinDirectory, Path.Combine(work, "output"), cancellationToken)
+            .ConfigureAwait(false);
+        await using var watch = await RegistrationWatch.StartAsync(server, cancellationToken).ConfigureAwait(false);
+        await using var builder = BuilderProcess.Start(options.BinDirectory, Path.Combine(work, "flood-builder"), "flood-builder", server.Port, Project, script);
+        await watch.Connected("flood-builder").WaitAsync(Patience, cancellationToken).ConfigureAwait(false);
+        await using var suggester = await server.ConnectClientAsync(Roles.Suggest, [], cancellationToken).ConfigureAwait(false);
+        var streamed = new Samples();
+        var delivered = new Samples();
+        var idle = server.RssBytes;
+        for (var round = 0; round < rounds; round++)
+        {
+            Progress($"live output: round {round + 1}/{rounds}, {megabytes} MB streamed to a waiting suggester");
+            Send(suggester, new SuggestMessage { Project = Project, Revision = $"flood-{round}", Wait = true, Output = true });
+            long bytes = 0;
+            while (true)
+            {
+                var message = await suggester.ReceiveAsync(cancellationToken).AsTask().WaitAsync(Patience, cancellationToken).ConfigureAwait(false);
+                if (message is OutputMessage chunk)
+                {
+                    bytes += chunk.Data.Length;
+                }
+                else if (IsSuccess(message))
+                {
+                    streamed.Add(((ResultMessage)message).DurationMs);
+                    delivered.Add(bytes / 1024.0);
+                    break;
+                }
+            }
+        }
+        var growth = new Samples();
+        growth.Add((server.RssBytes - idle) / 1048576.0);
+        return
+        [
+            Figure.From($"build printing {megabytes} MB, live output to a suggester", "ms", streamed) with
+            {
+                Floor = alone.Median, FloorText = "the script alone",
+            },
+            Figure.From($"live output the suggester received of {megabytes} MB (the rest skipped)", "KiB", delivered),
+            Figure.From($"server RSS growth after {rounds} × {megabytes} MB of live output", "MB", growth),
+        ];
+    }
+
+    /// <summary>The script's wall time with its output read and thrown away, in milliseconds.</summary>
+    private static async Task<double> RunAloneAsync(string script, CancellationToken cancellationToken)
+    {
+        var info = new ProcessStartInfo(script) { RedirectStandardOutput = true, UseShellExecute = false };
+        var start = Stopwatch.GetTimestamp();
+        using var process = Process.Start(info)!;
+        await process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
+        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
     }
 
     /// <summary>One suggestion with wait: until the server has forwarded every builder's result (it does so after server.log is flushed).</summary>

@@ -83,8 +83,11 @@ public sealed class RecordingTests(ITestOutputHelper output) : IDisposable
         await Eventually.TrueAsync(() => LogFiles.Count(builder.LogPath, "cannot record results now") >= 2, "the builder to be refused more than once");
         Assert.Equal(1, server.Server.ConnectedBuilders);
 
+        // Retries while the disk is still full must not claim to have resumed (the journal's marker alone fits).
+        Assert.Equal(0, LogFiles.Count(server.LogPath, "Recording resumed"));
         File.Delete(filler);
         await Eventually.TrueAsync(() => server.Server.Recorder.PausedReason is null, "recording to resume by itself");
+        Assert.Equal(1, LogFiles.Count(server.LogPath, "Recording resumed"));
         await Eventually.TrueAsync(() => builder.Agent.Outbox.Count == 0, "the kept result to be recorded");
         ids.Add(await SuggestAsync(server.Port, "after"));
         await server.WaitForLogAsync($"[build {ids[2]}] from");

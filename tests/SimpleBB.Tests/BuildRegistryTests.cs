@@ -46,6 +46,37 @@ public sealed class BuildRegistryTests
     }
 
     [Fact]
+    public void The_suggestion_is_announced_before_a_builder_can_report_it_started()
+    {
+        Connect("a", "foo");
+        var order = new List<string>();
+        var starting = new Thread(() => { });
+
+        var (id, _, _, _) = _registry.Dispatch("foo", "master", announce: (announced, builders, withScript) =>
+        {
+            // A builder answering at once (another thread) must wait until the announcement is made.
+            starting = new Thread(() =>
+            {
+                _registry.MarkStarted("a", announced);
+                lock (order)
+                {
+                    order.Add("started");
+                }
+            });
+            starting.Start();
+            Assert.False(starting.Join(TimeSpan.FromMilliseconds(200)), "MarkStarted ran while the suggestion was being announced");
+            lock (order)
+            {
+                order.Add($"suggested {builders} {withScript}");
+            }
+        });
+        Assert.True(starting.Join(TimeSpan.FromSeconds(10)));
+
+        Assert.Equal(["suggested 1 1", "started"], order);
+        Assert.NotNull(id);
+    }
+
+    [Fact]
     public void A_builder_whose_queue_is_full_is_dropped_and_the_others_still_get_the_build()
     {
         var slow = Connect("slow");

@@ -51,6 +51,7 @@ public sealed class MessageCodecTests
         ["cancel"] = new CancelMessage { Id = "m3k9x2a1-6", Builder = "b1" },
         ["cancelling"] = new CancellingMessage { Id = "m3k9x2a1-6", Builders = ["b1"], Unable = ["b3"] },
         ["event"] = new EventMessage { Kind = "connected", Time = DateTimeOffset.UnixEpoch, Builder = "b1", Address = "10.0.0.7:42992" },
+        ["output"] = new OutputMessage { Id = "m1-1", Builder = "b1", Data = "[simplebb: 12 bytes of output skipped]\nlinking\n", Skipped = 12 },
     };
 
     public static TheoryData<string> SampleNames => new(Samples.Keys);

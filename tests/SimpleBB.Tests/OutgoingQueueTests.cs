@@ -87,6 +87,17 @@ public class OutgoingQueueTests
     }
 
     [Fact]
+    public async Task An_optional_frame_is_queued_only_into_the_free_half_so_needed_frames_always_find_room()
+    {
+        var (connection, peer) = await PairAsync(maxPendingMessages: 1000, maxPendingBytes: 1024);
+        await using var _ = connection;
+        using var __ = peer;
+
+        Assert.False(connection.TrySendOptional(new byte[600]));
+        Assert.True(connection.TrySend(new byte[600]));
+    }
+
+    [Fact]
     public async Task A_broken_connection_fails_the_wait_for_sending_and_refuses_frames()
     {
         var (connection, peer) = await PairAsync(maxPendingMessages: 1000);

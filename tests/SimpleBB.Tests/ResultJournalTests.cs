@@ -23,7 +23,7 @@ public sealed class ResultJournalTests : IDisposable
 
     private string PathOf => _dir.File("history.jsonl");
 
-    private ResultJournal Journal(long maxBytes = 1 << 20) => new(PathOf, maxBytes, p => new FaultyFile(p, _faults));
+    private ResultJournal Journal(long maxBytes = 1 << 20, bool hooks = false) => new(PathOf, maxBytes, p => new FaultyFile(p, _faults), hooks);
 
     private static (List<ResultStatus> Entries, JournalScan Scan) Open(ResultJournal journal)
     {
@@ -213,5 +213,67 @@ public sealed class ResultJournalTests : IDisposable
         using var reader = Journal();
         Assert.Equal(["a-2"], Open(reader).Entries.Select(e => e.Id));
         AssertEveryLineParses();
+    }
+
+    [Fact]
+    public void Entries_whose_hook_has_not_ended_are_counted_at_the_next_start_and_hook_markers_are_not_entries()
+    {
+        using (var journal = Journal(hooks: true))
+        {
+            Open(journal);
+            journal.Append([Entry("a-1"), Entry("a-2"), Entry("a-3")]);
+            journal.MarkDerived();
+            journal.MarkHooked("a-2", "b1");
+            Assert.Equal(2, journal.Unhooked);
+        }
+
+        using var reader = Journal(hooks: true);
+        var hooked = new List<string>();
+        var entries = new List<ResultStatus>();
+        var scan = reader.Open(entries.Add, (id, _) => hooked.Add(id));
+        Assert.Equal(["a-1", "a-2", "a-3"], entries.Select(e => e.Id));
+        Assert.Equal(["*", "a-2"], hooked); // the "*" a new journal starts with: nothing before it is ever hooked
+        Assert.Equal(2, scan.Unhooked);
+        Assert.Equal(0, scan.Unparseable);
+        Assert.Contains("{\"hooked\":\"a-2\",\"builder\":\"b1\"}\n", File.ReadAllText(PathOf));
+        AssertEveryLineParses();
+    }
+
+    [Fact]
+    public void The_last_outstanding_hook_writes_an_all_hooked_marker_so_the_next_start_looks_no_further_back()
+    {
+        using (var journal = Journal(hooks: true))
+        {
+            Open(journal);
+            journal.Append([Entry("a-1"), Entry("a-2")]);
+            journal.MarkHooked("a-2", "b1");
+            journal.MarkHooked("a-1", "b1");
+            Assert.Equal(0, journal.Unhooked);
+        }
+
+        Assert.EndsWith("{\"hooked\":\"*\"}\n", File.ReadAllText(PathOf));
+        using var reader = Journal(hooks: true);
+        Assert.Equal(0, Open(reader).Scan.Unhooked);
+    }
+
+    [Fact]
+    public void Results_recorded_without_a_hook_or_before_hooks_existed_are_never_hooked_later()
+    {
+        using (var journal = Journal(hooks: false))
+        {
+            Open(journal);
+            journal.Append([Entry("a-1")]);
+            journal.MarkDerived();
+        }
+        using (var journal = Journal(hooks: true))
+        {
+            Assert.Equal(0, Open(journal).Scan.Unhooked);
+        }
+
+        File.WriteAllText(PathOf, File.ReadAllText(PathOf).Replace("{\"hooked\":\"*\"}\n", "", StringComparison.Ordinal));
+        using var older = Journal(hooks: true);
+        var scan = Open(older).Scan;
+        Assert.True(scan.HooksSettled);
+        Assert.Equal(0, scan.Unhooked);
     }
 }

@@ -22,6 +22,9 @@ public sealed class BuilderAgent
     private readonly Dictionary<string, RunningBuild> _running = new(StringComparer.Ordinal);
     private volatile ServerLink? _link;
 
+    /// <summary>Running builds whose output is streamed, by their first build id.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, StreamedBuild> _streaming = new(StringComparer.Ordinal);
+
     public BuilderAgent(BuilderOptions options, ILogger log)
     {
         _options = options;
@@ -157,6 +160,7 @@ public sealed class BuilderAgent
         OnWelcome(link, client.Welcome);
         var rescanning = RescanAsync(link, closing.Token);
         var delivering = DeliverAsync(link, closing.Token);
+        var streaming = client.Welcome.Protocol >= ProtocolLimits.WatchAndStopVersion ? StreamAsync(link, closing.Token) : Task.CompletedTask;
 
         string reason;
         try
@@ -179,7 +183,7 @@ public sealed class BuilderAgent
             }
             await closing.CancelAsync().ConfigureAwait(false);
             await client.CloseAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
-            await Task.WhenAll(rescanning, delivering).WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await Task.WhenAll(rescanning, delivering, streaming).WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         return (reason, !link.Replaced);
     }
@@ -201,6 +205,57 @@ public sealed class BuilderAgent
                 _log.Information("Scripts changed: {Count} script(s) now", scripts.Length);
                 link.Client.TrySend(new ScriptsMessage { Scripts = scripts });
             }
+        }
+    }
+
+    /// <summary>
+    /// Sends the running builds' new output every <see cref="BuilderOptions.LiveOutputTick"/>, at most
+    /// <see cref="BuilderOptions.LiveOutputBytesPerTick"/> per tick. Runs only on a connection that chose protocol 3.
+    /// </summary>
+    private async Task StreamAsync(ServerLink link, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_options.LiveOutputTick);
+        while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var running = _streaming.Values.ToArray();
+            if (running.Length == 0)
+            {
+                continue;
+            }
+            var share = Math.Max(ProtocolLimits.OutputChunkRawBytes, _options.LiveOutputBytesPerTick / running.Length);
+            foreach (var build in running)
+            {
+                SendOutput(link, build, share);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sends up to <paramref name="budget"/> bytes of a build's output in chunks. Only enqueues, and only into the free
+    /// half of the connection's queue (results must always find room): otherwise the rest stays in the ring, which drops
+    /// its oldest bytes if the script keeps printing.
+    /// </summary>
+    private static void SendOutput(ServerLink link, StreamedBuild build, int budget)
+    {
+        var ids = build.Ids;
+        while (budget > 0 && ids.Length > 0)
+        {
+            var taken = build.Output.TryTake(Math.Min(budget, ProtocolLimits.OutputChunkRawBytes), (data, skipped) =>
+            {
+                foreach (var id in ids)
+                {
+                    if (!link.Client.TrySendOptional(new OutputMessage { Id = id, Data = data, Skipped = skipped > 0 ? skipped : null }))
+                    {
+                        return false;
+                    }
+                }
+                return true;
+            });
+            if (taken <= 0)
+            {
+                return;
+            }
+            budget -= taken;
         }
     }
 
@@ -353,6 +408,13 @@ public sealed class BuilderAgent
                 ServerAddress, id, error.Code, error.Message);
             return;
         }
+        if (error.Code == ErrorCodes.NotAllowed && error.Id is { } outputId && _streaming.Values.Any(b => b.Refuse(outputId)))
+        {
+            // The server does not expect this build (it restarted, or forgot it): its output has nowhere to go.
+            _log.Warning("Server {Server} refused the live output of build {BuildId} ({Reason}); not sending more of it",
+                ServerAddress, outputId, Names.Printable(error.Message, 500));
+            return;
+        }
         if (error.Code == ErrorCodes.CannotRecord && error.Id is not null)
         {
             _log.Warning("Server {Server} cannot record results now; the result of build {BuildId} stays in the outbox and is sent again ({Reason})",
@@ -389,15 +451,22 @@ public sealed class BuilderAgent
                     _running[each.Id] = run;
                 }
             }
+            var streamed = new StreamedBuild(run, _running, new LiveOutput());
+            _streaming[build.Id] = streamed;
             BuildOutcome outcome;
             try
             {
-                outcome = await _runner.RunAsync(build, stopping, hurry, run.Cancel.Token).ConfigureAwait(false);
+                outcome = await _runner.RunAsync(build, stopping, hurry, run.Cancel.Token, streamed.Output).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
             {
                 outcome = new BuildOutcome(-1, false, 0, $"the builder could not run the build: {ex.Message}", null);
             }
+            finally
+            {
+                _streaming.TryRemove(build.Id, out _);
+            }
+            FinishOutput(streamed);
             BuildMessage[] remaining;
             lock (_running)
             {
@@ -408,6 +477,21 @@ public sealed class BuilderAgent
                 }
             }
             Report(remaining, outcome);
+        }
+    }
+
+    /// <summary>Sends what is left of a finished build's output, before its result, when the server takes live output.</summary>
+    private void FinishOutput(StreamedBuild build)
+    {
+        if (_link is not { } link || link.Client.Welcome.Protocol < ProtocolLimits.WatchAndStopVersion)
+        {
+            return; // nobody takes live output: nothing to say about it
+        }
+        SendOutput(link, build, int.MaxValue);
+        if (build.Output.TotalSkipped > 0)
+        {
+            _log.Information("Live output of build {BuildId}: {Skipped} bytes were not sent (printed faster than sent, or no connection)",
+                build.FirstId, build.Output.TotalSkipped);
         }
     }
 

@@ -43,7 +43,7 @@ public static class BuilderCommand
             group reaches the builder, which decides what happens to running builds (see --shutdown-grace).
 
             Exit codes: 0 stopped by Ctrl-C or SIGTERM (also by a second one); 1 could not start (log or data folder not writable, token unreadable);
-            2 bad command line or environment variable.
+            2 bad command line or environment variable; 128 + the signal number after a third Ctrl-C or SIGTERM.
             """)
         {
             host, port, name, scripts, dataDir, logFile, jobs, timeout, shutdownGrace, cancelGrace, quiet,

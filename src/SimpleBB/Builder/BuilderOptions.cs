@@ -61,6 +61,15 @@ public sealed record BuilderOptions
     /// <summary>How often the scripts folder is checked for changes to tell the server.</summary>
     public TimeSpan ScriptsRescan { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How often a running build's new output is sent to the server (protocol 3 servers only).</summary>
+    public TimeSpan LiveOutputTick { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// Output bytes sent per <see cref="LiveOutputTick"/> at most, all running builds together (160 KiB/s by default):
+    /// a build printing faster loses its oldest unsent output (the server is told how much) rather than flood the link.
+    /// </summary>
+    public int LiveOutputBytesPerTick { get; init; } = 32 * 1024;
+
     /// <summary>~/.simplebb (HOME from the environment, so tests and services can point it elsewhere).</summary>
     public static string SimpleBbHome =>
         Path.Combine(Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } home

@@ -21,10 +21,11 @@ public sealed class ScriptRunner(BuilderOptions options)
     /// <summary>
     /// Runs one build. <paramref name="stopping"/>: the builder is shutting down (the build gets --shutdown-grace, then is
     /// stopped and reported INTERRUPTED); <paramref name="hurry"/>: stop it now (a second signal to the builder);
-    /// <paramref name="cancel"/>: someone cancelled the build (stopped at once with --cancel-grace, reported CANCELLED).
+    /// <paramref name="cancel"/>: someone cancelled the build (stopped at once with --cancel-grace, reported CANCELLED);
+    /// <paramref name="live"/>: when given, the output also goes there as it is produced (live output for the server).
     /// </summary>
     public async Task<BuildOutcome> RunAsync(BuildMessage build, CancellationToken stopping, CancellationToken hurry = default,
-        CancellationToken cancel = default)
+        CancellationToken cancel = default, LiveOutput? live = null)
     {
         var script = Path.Combine(options.ScriptsDirectory, build.Project);
         if (!File.Exists(script))
@@ -88,8 +89,8 @@ public sealed class ScriptRunner(BuilderOptions options)
 
         var tail = new OutputTail(ProtocolLimits.MaxOutputBytes);
         await using var file = new CappedFile(logFile, options.MaxBuildLogBytes);
-        var stdout = PumpAsync(process.StandardOutput.BaseStream, tail, file);
-        var stderr = PumpAsync(process.StandardError.BaseStream, tail, file);
+        var stdout = PumpAsync(process.StandardOutput.BaseStream, tail, file, live);
+        var stderr = PumpAsync(process.StandardError.BaseStream, tail, file, live);
 
         var timedOut = false;
         var interrupted = false;
@@ -132,15 +133,19 @@ public sealed class ScriptRunner(BuilderOptions options)
         if (timedOut)
         {
             var seconds = options.BuildTimeout.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
-            tail.Write(System.Text.Encoding.UTF8.GetBytes($"\n[simplebb: killed after {seconds} s, the build timeout (--timeout)]\n"));
+            var note = System.Text.Encoding.UTF8.GetBytes($"\n[simplebb: killed after {seconds} s, the build timeout (--timeout)]\n");
+            tail.Write(note);
+            live?.Write(note);
         }
         else if (cancelled)
         {
             tail.Write("\n[simplebb: stopped because the build was cancelled (CANCELLED)]\n"u8);
+            live?.Write("\n[simplebb: stopped because the build was cancelled (CANCELLED)]\n"u8);
         }
         else if (interrupted)
         {
             tail.Write("\n[simplebb: stopped because the builder was shutting down (INTERRUPTED)]\n"u8);
+            live?.Write("\n[simplebb: stopped because the builder was shutting down (INTERRUPTED)]\n"u8);
         }
         file.Complete(tail.TotalBytes);
         PruneLogs(logs, options.BuildLogsKept);
@@ -179,7 +184,7 @@ public sealed class ScriptRunner(BuilderOptions options)
         }
     }
 
-    private static async Task PumpAsync(Stream source, OutputTail tail, CappedFile file)
+    private static async Task PumpAsync(Stream source, OutputTail tail, CappedFile file, LiveOutput? live)
     {
         var buffer = new byte[16 * 1024];
         try
@@ -188,6 +193,7 @@ public sealed class ScriptRunner(BuilderOptions options)
             while ((read = await source.ReadAsync(buffer).ConfigureAwait(false)) > 0)
             {
                 tail.Write(buffer.AsSpan(0, read));
+                live?.Write(buffer.AsSpan(0, read)); // never waits: a slow server loses the oldest output, not the script's time
                 await file.WriteAsync(buffer.AsMemory(0, read)).ConfigureAwait(false);
             }
         }

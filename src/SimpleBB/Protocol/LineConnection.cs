@@ -61,6 +61,9 @@ public sealed class LineConnection : IAsyncDisposable
     /// <summary>Queues a frame (one encoded line); false when the queue is full or closed.</summary>
     public bool TrySend(ReadOnlyMemory<byte> frame) => Outgoing.TrySend(frame);
 
+    /// <summary>Queues a frame the peer can do without; see <see cref="OutgoingQueue.TrySendOptional"/>.</summary>
+    public bool TrySendOptional(ReadOnlyMemory<byte> frame) => Outgoing.TrySendOptional(frame);
+
     /// <summary>Encodes and queues a message; false when the queue is full or closed.</summary>
     public bool TrySend(Message message) => Outgoing.TrySend(MessageCodec.Encode(message));
 

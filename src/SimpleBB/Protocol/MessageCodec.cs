@@ -162,6 +162,7 @@ public static class MessageCodec
         "event" => ProtocolJsonContext.Default.EventMessage,
         "cancel" => ProtocolJsonContext.Default.CancelMessage,
         "cancelling" => ProtocolJsonContext.Default.CancellingMessage,
+        "output" => ProtocolJsonContext.Default.OutputMessage,
         _ => null,
     };
 

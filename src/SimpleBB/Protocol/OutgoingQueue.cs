@@ -82,6 +82,23 @@ public sealed class OutgoingQueue
         return true;
     }
 
+    /// <summary>
+    /// Queues a frame the peer can do without (live output) only while the queue is at most half full, in frames and in
+    /// bytes, so that such frames can never fill it: the messages that matter (results, errors) always find room and a
+    /// peer that reads slowly loses optional frames instead of being dropped. False when the frame was not queued.
+    /// </summary>
+    public bool TrySendOptional(ReadOnlyMemory<byte> frame)
+    {
+        lock (_frames)
+        {
+            if (_frames.Count >= _maxPendingMessages / 2 || _queuedBytes + frame.Length > MaxPendingBytes / 2)
+            {
+                return false;
+            }
+        }
+        return TrySend(frame);
+    }
+
     /// <summary>No more frames will be queued; sending ends once the queue is written out.</summary>
     public void CompleteSending()
     {

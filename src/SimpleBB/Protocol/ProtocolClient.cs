@@ -113,6 +113,12 @@ public sealed class ProtocolClient : IAsyncDisposable, ISendObserver
     /// <summary>Queues a message; false when the queue is full or the connection is closing.</summary>
     public bool TrySend(Message message) => _connection.TrySend(message);
 
+    /// <summary>
+    /// Queues a message the server can do without (live output) only while the queue is at most half full, so it never
+    /// crowds out a result; false when it was not queued.
+    /// </summary>
+    public bool TrySendOptional(Message message) => _connection.TrySendOptional(MessageCodec.Encode(message));
+
     /// <summary>Queues an encoded line (ending with a newline); false when the queue is full or the connection is closing.</summary>
     public bool TrySend(ReadOnlyMemory<byte> frame) => _connection.TrySend(frame);
 

@@ -28,4 +28,5 @@ namespace SimpleBB.Protocol;
 [JsonSerializable(typeof(CancelMessage))]
 [JsonSerializable(typeof(CancellingMessage))]
 [JsonSerializable(typeof(ResultStatus))]
+[JsonSerializable(typeof(OutputMessage))]
 internal sealed partial class ProtocolJsonContext : JsonSerializerContext;

@@ -42,4 +42,14 @@ public static class ProtocolLimits
     /// fits in one line of the default 64 KiB. A builder with more announces the first 300 by name and says so.
     /// </summary>
     public const int MaxScripts = 300;
+
+    /// <summary>Longest <c>data</c> of one <c>output</c> message, in UTF-8 bytes.</summary>
+    public const int MaxOutputChunkBytes = 16 * 1024;
+
+    /// <summary>
+    /// Raw output bytes a builder puts in one <c>output</c> message: even if every byte were invalid UTF-8 (three bytes as
+    /// U+FFFD) it stays under <see cref="MaxOutputChunkBytes"/>, and escaped as JSON (six bytes for a control character)
+    /// its line stays under the default line length.
+    /// </summary>
+    public const int OutputChunkRawBytes = 4 * 1024;
 }

@@ -12,5 +12,10 @@ public sealed record StatusRequest : Message
     [JsonConverter(typeof(OptionalBoolConverter))]
     public bool Follow { get; init; }
 
+    /// <summary>With <see cref="Follow"/> (protocol 3): also forward every running build's live output.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    [JsonConverter(typeof(OptionalBoolConverter))]
+    public bool Output { get; init; }
+
     public override void WriteTo(Utf8JsonWriter writer) => JsonSerializer.Serialize(writer, this, ProtocolJsonContext.Default.StatusRequest);
 }

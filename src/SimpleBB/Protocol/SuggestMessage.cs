@@ -15,6 +15,14 @@ public sealed record SuggestMessage : Message
     [JsonConverter(typeof(OptionalBoolConverter))]
     public bool Wait { get; init; }
 
+    /// <summary>
+    /// With <see cref="Wait"/> (protocol 3): also forward the builders' live output for this build. A server that speaks
+    /// an older version ignores it, as it ignores every field it does not know.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    [JsonConverter(typeof(OptionalBoolConverter))]
+    public bool Output { get; init; }
+
     public override ProtocolError? Validate() =>
         Names.CheckProject(Project) is { } badProject ? new ProtocolError(ErrorCodes.BadProject, badProject)
         : Names.CheckRevision(Revision) is { } badRevision ? new ProtocolError(ErrorCodes.BadRevision, badRevision)

@@ -75,7 +75,16 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
     /// <paramref name="waiter"/>, also their names, the waiter is sent <see cref="Accepted"/>, and results for the
     /// build will be forwarded to it.
     /// </summary>
-    public (string Id, int Builders, int WithScript, string[]? Names) Dispatch(string project, string revision, IPeer? waiter = null)
+    /// <param name="project">The project to build.</param>
+    /// <param name="revision">The revision to build.</param>
+    /// <param name="waiter">The suggester waiting for the results, or null.</param>
+    /// <param name="output">The waiter also wants the builders' live output.</param>
+    /// <param name="announce">
+    /// Called with the id and counts while builders cannot yet report on the build, so that an event it publishes
+    /// ("suggested") always comes before the builders' "started" and "result" events.
+    /// </param>
+    public (string Id, int Builders, int WithScript, string[]? Names) Dispatch(string project, string revision, IPeer? waiter = null, bool output = false,
+        Action<string, int, int>? announce = null)
     {
         var build = new BuildMessage { Id = ids.Next(), Project = project, Revision = revision };
         ReadOnlyMemory<byte> frame = MessageCodec.Encode(build);
@@ -87,7 +96,7 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
         {
             if (waiter is not null)
             {
-                _waiters[build.Id] = new WaitingSuggester(waiter);
+                _waiters[build.Id] = new WaitingSuggester(waiter, output);
             }
             foreach (var entry in _builders.Values)
             {
@@ -116,6 +125,8 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
                 sent++;
                 withScript += entry.Scripts?.Contains(project) == true ? 1 : 0;
             }
+            // Still under the lock, which MarkStarted and AnswerFor wait for.
+            announce?.Invoke(build.Id, sent, withScript);
             // Still under the lock: a result is forwarded only after AnswerFor, which waits for the lock, so the
             // waiter always gets accepted before the first result, however fast a builder is.
             waiter?.Send(new Accepted
@@ -212,6 +223,22 @@ internal sealed class BuildRegistry(ILogger log, BuildIds ids, int maxOutstandin
                 return build;
             }
             return null;
+        }
+    }
+
+    /// <summary>
+    /// For a chunk of live output: the build, if <paramref name="builder"/> owes it (null otherwise), and the suggester
+    /// waiting for it that asked for output, if any.
+    /// </summary>
+    public (BuildMessage? Build, IPeer? Waiter) OutputTarget(string builder, string id)
+    {
+        lock (_gate)
+        {
+            if (!_builders.TryGetValue(builder, out var entry) || !entry.Outstanding.TryGetValue(id, out var build))
+            {
+                return (null, null);
+            }
+            return (build, _waiters.TryGetValue(id, out var waiter) && waiter.Output ? waiter.Peer : null);
         }
     }
 

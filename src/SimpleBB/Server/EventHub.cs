@@ -13,9 +13,43 @@ internal sealed class EventHub
     private readonly ConcurrentDictionary<IPeer, byte> _followers = new();
     private readonly ConcurrentDictionary<IEventListener, byte> _listeners = new();
 
-    public void Follow(IPeer peer) => _followers[peer] = 0;
+    /// <summary>Followers that asked for live output too (protocol 3).</summary>
+    private readonly ConcurrentDictionary<IPeer, byte> _outputFollowers = new();
 
-    public void Unfollow(IPeer peer) => _followers.TryRemove(peer, out _);
+    /// <param name="peer">The status client.</param>
+    /// <param name="output">It asked for live output; taken only from a peer that chose protocol 3.</param>
+    public void Follow(IPeer peer, bool output = false)
+    {
+        _followers[peer] = 0;
+        if (output && peer.Protocol >= ProtocolLimits.WatchAndStopVersion)
+        {
+            _outputFollowers[peer] = 0;
+        }
+    }
+
+    public void Unfollow(IPeer peer)
+    {
+        _followers.TryRemove(peer, out _);
+        _outputFollowers.TryRemove(peer, out _);
+    }
+
+    /// <summary>
+    /// Forwards a chunk of live output (encoded once, with its builder) to the followers that asked for it. Only queues
+    /// what fits in half of a follower's queue: a follower that reads slowly misses chunks but is not dropped for it.
+    /// Returns how many followers missed it.
+    /// </summary>
+    public int PublishOutput(ReadOnlyMemory<byte> frame)
+    {
+        var missed = 0;
+        foreach (var follower in _outputFollowers.Keys)
+        {
+            if (!follower.TrySendOptional(frame))
+            {
+                missed++;
+            }
+        }
+        return missed;
+    }
 
     public void Listen(IEventListener listener) => _listeners[listener] = 0;
 

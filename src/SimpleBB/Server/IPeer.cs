@@ -24,6 +24,12 @@ internal interface IPeer
     /// <summary>Queues an encoded line; false when the peer's queue is full (the caller decides whether to drop it).</summary>
     bool TrySend(ReadOnlyMemory<byte> frame);
 
+    /// <summary>
+    /// Queues an encoded line the peer can do without (live output) while its queue is at most half full; false when it
+    /// was not queued. Never drops the peer.
+    /// </summary>
+    bool TrySendOptional(ReadOnlyMemory<byte> frame);
+
     /// <summary>Queues a message; a peer whose queue is full is dropped.</summary>
     void Send(Message message);
 

@@ -16,4 +16,10 @@ internal sealed record JournalScan
 
     /// <summary>Bytes of a torn last line cut off (a write interrupted by a crash or a full disk).</summary>
     public required long TruncatedBytes { get; init; }
+
+    /// <summary>Entries after the last <c>{"hooked":"*"}</c> line without their own hook marker: to be hooked now.</summary>
+    public long Unhooked { get; init; }
+
+    /// <summary>True when the journal had no hook marker at all (older version): everything in it counts as hooked.</summary>
+    public bool HooksSettled { get; init; }
 }

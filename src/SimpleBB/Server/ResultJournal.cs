@@ -15,6 +15,12 @@ namespace SimpleBB.Server;
 /// last line left by a crash is cut off when the journal is opened. At its size cap (checked only right after a marker,
 /// so a part never ends with underived entries) the file becomes &lt;name&gt;.1 and one older part is kept.
 /// </para>
+/// <para>
+/// Result hooks leave their own marker lines: <c>{"hooked":"&lt;id&gt;","builder":"&lt;name&gt;"}</c> once a result's hook has
+/// ended, and <c>{"hooked":"*"}</c> when every entry above is settled (hooked, or recorded while no hook was set).
+/// Entries after the last <c>{"hooked":"*"}</c> without their own marker are hooked again at the next start. Hook markers
+/// are written from the hook workers, so every write here holds one lock.
+/// </para>
 /// </summary>
 internal sealed class ResultJournal : IDisposable
 {
@@ -22,6 +28,17 @@ internal sealed class ResultJournal : IDisposable
     private static readonly byte[] Header = "{\"journal\":\"simplebb-results\",\"version\":1}\n"u8.ToArray();
 
     private static readonly byte[] Marker = "{\"derived\":true}\n"u8.ToArray();
+
+    /// <summary>What <see cref="ProveRoom"/> writes: more than an entry with a 16 KiB output and long names takes.</summary>
+    private static readonly byte[] RoomProbe = new byte[32 * 1024];
+
+    private static readonly byte[] AllHooked = "{\"hooked\":\"*\"}\n"u8.ToArray();
+
+    /// <summary>The id of <see cref="AllHooked"/>: every entry above the line is settled.</summary>
+    public const string AllHookedId = "*";
+
+    private readonly object _gate = new();
+    private readonly bool _hooks;
 
     private readonly string _path;
     private readonly long _maxBytes;
@@ -35,31 +52,61 @@ internal sealed class ResultJournal : IDisposable
     /// <summary>Length of the file when its last write succeeded: a failed write is cut back to this.</summary>
     private long _goodLength;
 
+    /// <summary>Entries after the last <c>{"hooked":"*"}</c> whose hook has not been marked as ended.</summary>
+    private long _unhooked;
+
     /// <param name="path">The journal file.</param>
     /// <param name="maxBytes">Size at which the file becomes &lt;path&gt;.1.</param>
     /// <param name="open">Opens a file (tests pass one that fails on demand).</param>
-    public ResultJournal(string path, long maxBytes, Func<string, IRecordFile>? open = null)
+    /// <param name="hooks">
+    /// True when a result hook is set: appended entries wait for <see cref="MarkHooked"/>. False: every entry is settled
+    /// as it is derived, so turning a hook on later never hooks old results.
+    /// </param>
+    public ResultJournal(string path, long maxBytes, Func<string, IRecordFile>? open = null, bool hooks = false)
     {
         _path = Path.GetFullPath(path);
         _maxBytes = maxBytes;
         _open = open ?? (p => new DiskFile(p));
+        _hooks = hooks;
     }
 
     public string FilePath => _path;
 
+    /// <summary>Entries recorded whose hook has not ended yet (including any left over from before a restart).</summary>
+    public long Unhooked
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _unhooked;
+            }
+        }
+    }
+
     /// <summary>
     /// Opens the journal: reads the older part and then the current one, passing every entry to <paramref name="onEntry"/>
-    /// oldest first; cuts off a torn last line. Throws <see cref="IOException"/> or <see cref="UnauthorizedAccessException"/>.
+    /// oldest first, and every hook marker to <paramref name="onHooked"/> (id and builder; id "*" for "all above");
+    /// cuts off a torn last line. Throws <see cref="IOException"/> or <see cref="UnauthorizedAccessException"/>.
     /// </summary>
-    public JournalScan Open(Action<ResultStatus> onEntry)
+    public JournalScan Open(Action<ResultStatus> onEntry, Action<string, string?>? onHooked = null)
+    {
+        lock (_gate)
+        {
+            return OpenLocked(onEntry, onHooked ?? ((_, _) => { }));
+        }
+    }
+
+    private JournalScan OpenLocked(Action<ResultStatus> onEntry, Action<string, string?> onHooked)
     {
         var entries = 0;
         var unparseable = 0;
+        var hooks = new HookCount();
         var older = _path + ".1";
         if (File.Exists(older))
         {
             using var part = _open(older);
-            Read(part, onEntry, ref entries, ref unparseable);
+            Read(part, onEntry, onHooked, hooks, ref entries, ref unparseable);
         }
 
         _file?.Dispose();
@@ -67,7 +114,7 @@ internal sealed class ResultJournal : IDisposable
         _file = _open(_path);
         var truncated = CutTornTail(_file);
         var underived = new List<ResultStatus>();
-        var legacy = Read(_file, onEntry, ref entries, ref unparseable, underived);
+        var legacy = Read(_file, onEntry, onHooked, hooks, ref entries, ref unparseable, underived);
         _goodLength = _file.Length;
         if (_goodLength == 0)
         {
@@ -79,7 +126,43 @@ internal sealed class ResultJournal : IDisposable
             underived.Clear();
             _prefix = Marker;
         }
-        return new JournalScan { Underived = underived, Entries = entries, Unparseable = unparseable, TruncatedBytes = truncated };
+        var settled = !hooks.Seen;
+        if (settled || (!_hooks && hooks.Unhooked > 0))
+        {
+            // A journal from before hooks existed, or results a run without a hook left: never hooked later. Written
+            // with the next line, before any new entry.
+            _prefix = [.. _prefix ?? [], .. AllHooked];
+            hooks.Unhooked = 0;
+        }
+        _unhooked = hooks.Unhooked;
+        return new JournalScan
+        {
+            Underived = underived, Entries = entries, Unparseable = unparseable, TruncatedBytes = truncated,
+            Unhooked = hooks.Unhooked, HooksSettled = settled,
+        };
+    }
+
+    /// <summary>
+    /// Reads every entry of both parts again, oldest first, changing nothing (after <see cref="Open"/>, before any
+    /// write: the start-up hook catch-up needs a second look). Throws <see cref="IOException"/> when a part cannot be read.
+    /// </summary>
+    public void Reread(Action<ResultStatus> onEntry)
+    {
+        lock (_gate)
+        {
+            var entries = 0;
+            var unparseable = 0;
+            var older = _path + ".1";
+            if (File.Exists(older))
+            {
+                using var part = _open(older);
+                Read(part, onEntry, (_, _) => { }, new HookCount(), ref entries, ref unparseable);
+            }
+            if (_file is { } file)
+            {
+                Read(file, onEntry, (_, _) => { }, new HookCount(), ref entries, ref unparseable);
+            }
+        }
     }
 
     /// <summary>
@@ -87,6 +170,18 @@ internal sealed class ResultJournal : IDisposable
     /// then cut back to what it held before (or will be by <see cref="Repair"/>), so a resent result is written whole.
     /// </summary>
     public void Append(IReadOnlyList<ResultStatus> entries)
+    {
+        lock (_gate)
+        {
+            AppendLocked(entries);
+            if (_hooks)
+            {
+                _unhooked += entries.Count;
+            }
+        }
+    }
+
+    private void AppendLocked(IReadOnlyList<ResultStatus> entries)
     {
         if (!File.Exists(_path))
         {
@@ -114,10 +209,44 @@ internal sealed class ResultJournal : IDisposable
     /// <summary>Records that every entry so far has its server.log line and output file; rotates a full file.</summary>
     public void MarkDerived()
     {
-        Write(Marker, sync: false); // losing it to a power cut costs only a check at the next start
-        if (_goodLength >= _maxBytes)
+        lock (_gate)
         {
-            Rotate();
+            // Losing it to a power cut costs only a check at the next start. Without a hook, every entry is settled too.
+            Write(_hooks ? Marker : [.. Marker, .. AllHooked], sync: false);
+            if (_goodLength >= _maxBytes)
+            {
+                Rotate();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Records that the hook of one entry has ended (not synced: a power cut may lose it, and the result is then hooked
+    /// again at the next start). When it was the last one outstanding, writes <c>{"hooked":"*"}</c> instead, so the next
+    /// start need not look further back. Throws <see cref="IOException"/> when the line cannot be written.
+    /// </summary>
+    public void MarkHooked(string id, string builder)
+    {
+        lock (_gate)
+        {
+            if (_unhooked <= 1)
+            {
+                Write(AllHooked, sync: false);
+            }
+            else
+            {
+                var line = new ArrayBufferWriter<byte>(128);
+                using (var json = new Utf8JsonWriter(line))
+                {
+                    json.WriteStartObject();
+                    json.WriteString("hooked", id);
+                    json.WriteString("builder", builder);
+                    json.WriteEndObject();
+                }
+                line.Write("\n"u8);
+                Write(line.WrittenSpan, sync: false);
+            }
+            _unhooked = Math.Max(0, _unhooked - 1);
         }
     }
 
@@ -126,6 +255,14 @@ internal sealed class ResultJournal : IDisposable
     /// (a marker, synced). Throws <see cref="IOException"/> while it does not.
     /// </summary>
     public void Repair()
+    {
+        lock (_gate)
+        {
+            RepairLocked();
+        }
+    }
+
+    private void RepairLocked()
     {
         _file?.Dispose();
         _file = null;
@@ -142,6 +279,28 @@ internal sealed class ResultJournal : IDisposable
             _prefix = Header;
         }
         Write(Marker);
+        ProveRoom();
+    }
+
+    /// <summary>
+    /// A full disk can still take the short marker in the partly used last block of the journal, while an entry with
+    /// its output tail needs several blocks: resuming on the marker alone would flap between "resumed" and "cannot
+    /// record" at every retry. So a block as large as a large entry is written and synced beside the journal, then
+    /// removed. Throws <see cref="IOException"/> when the disk refuses it.
+    /// </summary>
+    private void ProveRoom()
+    {
+        var probe = _path + ".room";
+        try
+        {
+            using var file = _open(probe);
+            file.Append(RoomProbe);
+            file.Sync();
+        }
+        finally
+        {
+            File.Delete(probe);
+        }
     }
 
     private void Write(ReadOnlySpan<byte> bytes, bool sync = true)
@@ -220,8 +379,8 @@ internal sealed class ResultJournal : IDisposable
     /// Reads every line, collecting in <paramref name="underived"/> the entries after the last marker; returns true when
     /// the file has neither header nor marker (a history file written by an older version).
     /// </summary>
-    private static bool Read(IRecordFile file, Action<ResultStatus> onEntry, ref int entries, ref int unparseable,
-        List<ResultStatus>? underived = null)
+    private static bool Read(IRecordFile file, Action<ResultStatus> onEntry, Action<string, string?> onHooked, HookCount hooks,
+        ref int entries, ref int unparseable, List<ResultStatus>? underived = null)
     {
         var first = true;
         var legacy = false;
@@ -242,6 +401,20 @@ internal sealed class ResultJournal : IDisposable
                 marked = true;
                 continue;
             }
+            if (line.StartsWith("{\"hooked\":", StringComparison.Ordinal))
+            {
+                if (HookMarker(line) is { } hooked)
+                {
+                    hooks.Seen = true;
+                    hooks.Unhooked = hooked.Id == AllHookedId ? 0 : Math.Max(0, hooks.Unhooked - 1);
+                    onHooked(hooked.Id, hooked.Builder);
+                }
+                else
+                {
+                    unparseable++;
+                }
+                continue;
+            }
             ResultStatus? entry = null;
             try
             {
@@ -257,15 +430,45 @@ internal sealed class ResultJournal : IDisposable
                 continue;
             }
             entries++;
+            hooks.Unhooked++;
             underived?.Add(entry);
             onEntry(entry);
         }
         return legacy && !marked;
     }
 
+    /// <summary>Id and builder of a <c>{"hooked":...}</c> line, or null when it does not parse.</summary>
+    private static (string Id, string? Builder)? HookMarker(string line)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(line);
+            var root = json.RootElement;
+            if (root.TryGetProperty("hooked", out var id) && id.ValueKind == JsonValueKind.String)
+            {
+                var builder = root.TryGetProperty("builder", out var b) && b.ValueKind == JsonValueKind.String ? b.GetString() : null;
+                return (id.GetString()!, builder);
+            }
+        }
+        catch (JsonException)
+        {
+        }
+        return null;
+    }
+
     public void Dispose()
     {
-        _file?.Dispose();
-        _file = null;
+        lock (_gate)
+        {
+            _file?.Dispose();
+            _file = null;
+        }
+    }
+
+    /// <summary>What the hook markers of the files read so far say.</summary>
+    private sealed class HookCount
+    {
+        public bool Seen;
+        public long Unhooked;
     }
 }

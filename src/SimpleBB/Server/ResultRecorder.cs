@@ -15,6 +15,10 @@ namespace SimpleBB.Server;
 /// suggestions are refused, and the loop retries with a growing delay until the disk takes writes again. Being
 /// single-threaded, it needs no lock for the set of results already recorded.
 /// </para>
+/// <para>
+/// With a result hook, each recorded result is then handed to <see cref="ResultHooks"/> (which never waits), with the
+/// previous outcome of its project on its builder; at start the results whose hook had not ended are handed over first.
+/// </para>
 /// </summary>
 internal sealed class ResultRecorder
 {
@@ -32,6 +36,10 @@ internal sealed class ResultRecorder
     private readonly EventHub _events;
     private readonly RecentSet _recorded;
     private readonly RecorderOptions _options;
+    private readonly ResultHooks? _hooks;
+
+    /// <summary>The previous outcome per project and builder, for the hooks' SIMPLEBB_LAST_RESULT (only with hooks).</summary>
+    private readonly LastOutcomes? _lastOutcomes;
 
     /// <summary>Journal entries whose server.log line or output file may be missing; bounded by one batch (none are added while paused).</summary>
     private readonly List<ResultStatus> _pending = [];
@@ -45,8 +53,10 @@ internal sealed class ResultRecorder
     private TimeSpan _retryDelay;
 
     public ResultRecorder(ILogger log, ResultJournal journal, IResultLog resultLog, OutputFiles? outputs, BuildRegistry registry,
-        LatestResults latest, EventHub events, RecorderOptions options)
+        LatestResults latest, EventHub events, RecorderOptions options, ResultHooks? hooks = null)
     {
+        _hooks = hooks;
+        _lastOutcomes = hooks is null ? null : new LastOutcomes(100_000);
         _log = log;
         _journal = journal;
         _resultLog = resultLog;
@@ -58,6 +68,9 @@ internal sealed class ResultRecorder
         _recorded = new RecentSet(options.Remember);
     }
 
+    /// <summary>The output files (live output is appended to them as it arrives); null when none are written.</summary>
+    public OutputFiles? Outputs => _outputs;
+
     /// <summary>Why results cannot be recorded now ("disk full (...)"), or null while recording works.</summary>
     public string? PausedReason => _paused;
 
@@ -67,11 +80,13 @@ internal sealed class ResultRecorder
     /// </summary>
     public void Open()
     {
+        var backlog = _hooks is null ? null : new HookBacklog(_hooks.Settings.QueueCapacity, HookItemOf);
         var scan = _journal.Open(entry =>
         {
             _recorded.Add(Key(entry.Id, entry.Builder));
             _latest.Add(entry with { Output = null });
-        });
+            backlog?.Add(entry, _lastOutcomes!.Swap(entry));
+        }, (id, builder) => backlog?.Hooked(id, builder));
         if (scan.Entries > 0)
         {
             _log.Information("Found {Count} results already recorded in {Journal}", scan.Entries, _journal.FilePath);
@@ -86,6 +101,33 @@ internal sealed class ResultRecorder
         }
         _pending.AddRange(scan.Underived);
         _pendingFrom = -1;
+        if (backlog is not null && !scan.HooksSettled)
+        {
+            if (backlog.NeedsReread)
+            {
+                _journal.Reread(backlog.Fill); // markers freed room for candidates read before their items were kept
+            }
+            var queued = backlog.Items.Count(item => _hooks!.Enqueue(item));
+            if (queued > 0)
+            {
+                _log.Information("Hooking {Count} result(s) recorded before the restart whose hook had not ended", queued);
+            }
+            if (backlog.Left > 0)
+            {
+                _log.Warning("{Count} more result(s) whose hook had not ended do not fit in the hook queue; they are hooked after a later start",
+                    backlog.Left);
+            }
+        }
+    }
+
+    /// <summary>What the hook of a newly recorded <paramref name="entry"/> is told; call in recording order.</summary>
+    private HookItem HookItemOf(ResultStatus entry) => HookItemOf(entry, _lastOutcomes!.Swap(entry));
+
+    private HookItem HookItemOf(ResultStatus entry, string? last)
+    {
+        var output = string.IsNullOrEmpty(entry.Output) ? null
+            : Path.Combine(_hooks!.Settings.OutputRoot, OutputFiles.RelativePath(entry.Project, entry.Id, entry.Builder));
+        return new HookItem(entry with { Output = null }, last, output);
     }
 
     /// <summary>Hands a result over; waits while the queue is full, which slows only the sending peer.</summary>
@@ -237,6 +279,13 @@ internal sealed class ResultRecorder
             Publish(entry);
         }
         Derive(entries);
+        if (_hooks is not null)
+        {
+            foreach (var entry in entries)
+            {
+                _hooks.Enqueue(HookItemOf(entry)); // one that does not fit stays unmarked in the journal for the next start
+            }
+        }
     }
 
     /// <summary>The result is not recorded and not acknowledged: the builder keeps it and sends it again later.</summary>

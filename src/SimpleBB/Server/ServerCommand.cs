@@ -38,16 +38,26 @@ public static class ServerCommand
             "Serve TLS with this certificate: PFX (password in SIMPLEBB_TLS_CERT_PASSWORD) or PEM with its key");
         var historyFile = EnvOptions.String("--history-file", [], "SIMPLEBB_HISTORY_FILE", () => "",
             "The result journal: every result with its output tail as JSON lines (default: history.jsonl beside the log file)");
+        var onResult = EnvOptions.String("--on-result", [], "SIMPLEBB_ON_RESULT", () => "",
+            "Script run for every recorded result, with SIMPLEBB_RESULT, SIMPLEBB_LAST_RESULT, SIMPLEBB_PROJECT and more in its environment (see README, Result hooks)");
+        var onResultJobs = EnvOptions.Int("--on-result-jobs", [], "SIMPLEBB_ON_RESULT_JOBS", 2, 1, 64,
+            "Result hooks running at once (one project's hooks always run one after another)");
+        var onResultTimeout = EnvOptions.Int("--on-result-timeout", [], "SIMPLEBB_ON_RESULT_TIMEOUT", 60, 1, 86_400,
+            "Seconds a result hook may run before it is killed with its process group");
         var http = EnvOptions.String("--http", [], "SIMPLEBB_HTTP", () => HttpAddress.Default,
             "Serve the read-only web dashboard on ADDRESS:PORT, or 'off'; a non-loopback address is warned about (build output can hold secrets)");
+        var maxOutputMb = EnvOptions.Int("--max-output-mb", [], "SIMPLEBB_MAX_OUTPUT_MB", 100, 1, 1_000_000,
+            "A build's output file under logs/ stops growing at this many MiB (live output beyond it is not kept; the tail is)");
         var tlsKey = EnvOptions.String("--tls-key", [], "SIMPLEBB_TLS_KEY", () => "", "PEM private key, when not in the --tls-cert file");
 
         var root = new RootCommand(
             """
             simplebb-server: accepts builders and suggesters over TCP, sends every suggested build to every
-            connected builder, and records every result (SUCCESS, FAILED <code>, TIMEOUT or N/A) in its journal
-            (history.jsonl, synced before the builder is told it arrived) and as one line in the log file.
-            When the disk is full it pauses recording (builders keep their results) and resumes by itself.
+            connected builder, and records every result (SUCCESS, FAILED <code>, TIMEOUT, N/A, CANCELLED or
+            INTERRUPTED) in its journal (history.jsonl, synced before the builder is told it arrived) and as one
+            line in the log file. When the disk is full it pauses recording (builders keep their results) and
+            resumes by itself. With --on-result a script runs for every recorded result (once, even across
+            restarts), off the recording path.
 
             Every builder and suggester must present the server's token (created in ~/.simplebb/token on first
             start; copy that file to the other machines or set SIMPLEBB_TOKEN there) unless --no-auth is given.
@@ -58,7 +68,7 @@ public static class ServerCommand
             """)
         {
             listen, port, logFile, logMaxMb, logKeep, maxLine, maxConnections, maxPending, helloTimeout, heartbeat, quiet,
-            token, tokenFile, noAuth, tlsCert, tlsKey, historyFile, http,
+            token, tokenFile, noAuth, tlsCert, tlsKey, historyFile, http, maxOutputMb, onResult, onResultJobs, onResultTimeout,
         };
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -108,6 +118,10 @@ public static class ServerCommand
                 MaxPendingMessages = parse.GetValue(maxPending),
                 HelloTimeout = TimeSpan.FromSeconds(parse.GetValue(helloTimeout)),
                 HeartbeatInterval = TimeSpan.FromSeconds(parse.GetValue(heartbeat)),
+                OnResult = parse.GetValue(onResult) is { Length: > 0 } hook ? Path.GetFullPath(hook) : null,
+                OnResultJobs = parse.GetValue(onResultJobs),
+                OnResultTimeout = TimeSpan.FromSeconds(parse.GetValue(onResultTimeout)),
+                MaxOutputFileBytes = parse.GetValue(maxOutputMb) * 1024L * 1024,
             };
             var path = parse.GetValue(logFile)!;
             var folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";

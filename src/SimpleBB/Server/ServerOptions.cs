@@ -44,11 +44,26 @@ public sealed record ServerOptions
     /// <summary>Folder under which logs/&lt;project&gt;/&lt;id&gt;-&lt;builder&gt;.log files are written; null: the folder of server.log.</summary>
     public string? OutputFolder { get; init; }
 
+    /// <summary>A build's output file under logs/ stops growing at this size (live output beyond it is not kept; the tail is).</summary>
+    public long MaxOutputFileBytes { get; init; } = OutputFiles.DefaultMaxFileBytes;
+
     /// <summary>The history file becomes &lt;name&gt;.1 at this size.</summary>
     public long HistoryMaxBytes { get; init; } = 64L * 1024 * 1024;
 
     /// <summary>Latest results (per project, revision and builder) kept for status.</summary>
     public int MaxLatestResults { get; init; } = 10_000;
+
+    /// <summary>Script run for every recorded result (--on-result), or null for none.</summary>
+    public string? OnResult { get; init; }
+
+    /// <summary>Result hooks running at once; one project's hooks always run one after another.</summary>
+    public int OnResultJobs { get; init; } = 2;
+
+    /// <summary>A result hook still running then is killed with its process group.</summary>
+    public TimeSpan OnResultTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Results waiting for their hook in memory; more wait in the journal until the next start.</summary>
+    public int OnResultQueue { get; init; } = 10_000;
 
     /// <summary>
     /// The web dashboard's base URL (e.g. http://127.0.0.1:7901/), for links to a build's page; null when it is off

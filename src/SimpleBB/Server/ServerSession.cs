@@ -30,6 +30,9 @@ internal sealed class ServerSession : ISendObserver, IPeer
     private string? _dropReason;
     private string? _sendFailure;
 
+    /// <summary>Chunks of live output this peer could not take (its queue was half full); counted, logged once and at close.</summary>
+    private long _outputMissed;
+
     public ServerSession(SessionContext context, LineConnection connection, ILogger log)
     {
         _context = context;
@@ -121,6 +124,14 @@ internal sealed class ServerSession : ISendObserver, IPeer
             {
                 _context.Registry.ForgetWaiter(_waitingFor);
             }
+            if (Role == Roles.Builder && Name is not null)
+            {
+                _context.Recorder.Outputs?.ConnectionLost(Name);
+            }
+            if (Interlocked.Read(ref _outputMissed) is > 0 and var missed)
+            {
+                _log.Information("{Peer} missed {Count} chunk(s) of live output in all", Peer, missed);
+            }
             Connection.CompleteSending();
             await Connection.Outgoing.WaitForSendingToEndAsync(CancellationToken.None).WaitAsync(DropGrace).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await Connection.DisposeAsync().ConfigureAwait(false);
@@ -151,6 +162,19 @@ internal sealed class ServerSession : ISendObserver, IPeer
     }
 
     public bool TrySend(ReadOnlyMemory<byte> frame) => Connection.TrySend(frame);
+
+    public bool TrySendOptional(ReadOnlyMemory<byte> frame)
+    {
+        if (Connection.TrySendOptional(frame))
+        {
+            return true;
+        }
+        if (Interlocked.Increment(ref _outputMissed) == 1 && !Connection.IsSendingCompleted)
+        {
+            _log.Warning("{Peer} is not reading fast enough: it misses chunks of live output from now on while its queue is half full", Peer);
+        }
+        return false;
+    }
 
     /// <summary>Queues a message; a peer whose queue is full is dropped rather than allowed to slow anyone.</summary>
     public void Send(Message message)
@@ -272,11 +296,13 @@ internal sealed class ServerSession : ISendObserver, IPeer
                 });
                 if (request.Follow)
                 {
-                    _context.Events.Follow(this);
+                    _context.Events.Follow(this, request.Output);
                 }
                 return new(true);
             case ResultMessage result when Role == Roles.Builder:
                 return OnResultAsync(result, cancellationToken);
+            case OutputMessage output when Role == Roles.Builder:
+                return new(OnOutput(output));
             default:
                 return new(Reject(ErrorCodes.NotAllowed, $"a {Role} may not send \"{message.Type}\"", close: false));
         }
@@ -343,7 +369,12 @@ internal sealed class ServerSession : ISendObserver, IPeer
         {
             return Reject(ErrorCodes.Unavailable, $"at most {MaxWaits} waiting suggestions per connection", close: false);
         }
-        var (id, builders, withScript, _) = _context.Registry.Dispatch(suggest.Project, suggest.Revision, suggest.Wait ? this : null);
+        var (id, builders, withScript, _) = _context.Registry.Dispatch(suggest.Project, suggest.Revision, suggest.Wait ? this : null, suggest.Output,
+            (id, builders, withScript) => _context.Events.Publish(new EventMessage
+            {
+                Kind = "suggested", Time = DateTimeOffset.Now, Id = id, Project = suggest.Project, Revision = suggest.Revision,
+                Detail = $"sent to {builders} builder(s), {withScript} with a script",
+            }));
         _waitingFor?.Add(id);
         _log.Information("Build {Project}/{Revision} suggested by {Client} ({Address}), sent to {Builders} builder(s) [build {BuildId}]",
             suggest.Project, suggest.Revision, Name, Address, builders, id);
@@ -351,11 +382,35 @@ internal sealed class ServerSession : ISendObserver, IPeer
         {
             Send(new Accepted { Id = id, Project = suggest.Project, Revision = suggest.Revision, Builders = builders, WithScript = withScript });
         }
-        _context.Events.Publish(new EventMessage
+        return true;
+    }
+
+    /// <summary>
+    /// A chunk of a running build's live output: appended to the build's output file, then forwarded to the waiting
+    /// suggester and the status followers that asked for output. Forwarding only queues, and only in the half of a
+    /// queue that is free, so a slow reader loses chunks rather than slowing the builder or growing the server.
+    /// </summary>
+    private bool OnOutput(OutputMessage output)
+    {
+        if (Protocol < ProtocolLimits.WatchAndStopVersion)
         {
-            Kind = "suggested", Time = DateTimeOffset.Now, Id = id, Project = suggest.Project, Revision = suggest.Revision,
-            Detail = $"sent to {builders} builder(s), {withScript} with a script",
-        });
+            return Reject(ErrorCodes.NotAllowed, $"output needs protocol {ProtocolLimits.WatchAndStopVersion}; this connection chose {Protocol}", close: false);
+        }
+        if (output.Builder is not null)
+        {
+            return Reject(ErrorCodes.BadMessage, "output: builder is set only by the server, when it forwards output", close: false);
+        }
+        var (build, waiter) = _context.Registry.OutputTarget(Name!, output.Id);
+        if (build is null)
+        {
+            // Not unknown-build: a builder takes that, with an id, as the final refusal of a result.
+            return Reject(ErrorCodes.NotAllowed, $"output: build {output.Id} is not running on builder {Name} (unknown, or already reported); output dropped",
+                close: false, id: output.Id);
+        }
+        _context.Recorder.Outputs?.Append(build.Project, build.Id, Name!, output.Data, output.Skipped ?? 0);
+        ReadOnlyMemory<byte> frame = MessageCodec.Encode(output with { Builder = Name });
+        waiter?.TrySendOptional(frame);
+        _context.Events.PublishOutput(frame);
         return true;
     }
 

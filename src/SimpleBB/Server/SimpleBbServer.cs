@@ -39,9 +39,22 @@ public sealed class SimpleBbServer : IAsyncDisposable
         var folder = Path.GetDirectoryName(resultLog.FilePath) ?? ".";
         Registry = new BuildRegistry(log, new BuildIds(DateTimeOffset.UtcNow), options.MaxOutstandingPerBuilder, options.MaxConnections);
         var latest = new LatestResults(options.MaxLatestResults);
-        _journal = new ResultJournal(options.HistoryFile ?? Path.Combine(folder, "history.jsonl"), options.HistoryMaxBytes);
-        Recorder = new ResultRecorder(log, _journal, new ServerLogResults(log, resultLog), new OutputFiles(options.OutputFolder ?? folder, log),
-            Registry, latest, _events, options.Recording);
+        _journal = new ResultJournal(options.HistoryFile ?? Path.Combine(folder, "history.jsonl"), options.HistoryMaxBytes,
+            hooks: options.OnResult is not null);
+        if (options.OnResult is { } script)
+        {
+            Hooks = new ResultHooks(log, _journal, new HookSettings
+            {
+                Script = Path.GetFullPath(script),
+                Jobs = options.OnResultJobs,
+                Timeout = options.OnResultTimeout,
+                QueueCapacity = options.OnResultQueue,
+                OutputRoot = Path.GetFullPath(options.OutputFolder ?? folder),
+                WebBaseUrl = options.WebBaseUrl,
+            });
+        }
+        Recorder = new ResultRecorder(log, _journal, new ServerLogResults(log, resultLog), new OutputFiles(options.OutputFolder ?? folder, log, options.MaxOutputFileBytes),
+            Registry, latest, _events, options.Recording, Hooks);
         Dashboard = new DashboardState(options.Name, Registry, latest, Recorder, _events, options.OutputFolder ?? folder);
         _context = new SessionContext(options, Registry, Recorder, _events, latest, options.Token is null ? null : new TokenCheck(options.Token),
             new AuthThrottle(), OnClosed);
@@ -55,6 +68,9 @@ public sealed class SimpleBbServer : IAsyncDisposable
     internal BuildRegistry Registry { get; }
 
     internal ResultRecorder Recorder { get; }
+
+    /// <summary>The --on-result runner, or null when no hook is set.</summary>
+    internal ResultHooks? Hooks { get; }
 
     /// <summary>Where the server listens, once started (the real port when 0 was asked for).</summary>
     public IPEndPoint LocalEndPoint => (IPEndPoint)(_listener?.LocalEndPoint ?? throw new InvalidOperationException("not started"));
@@ -121,6 +137,21 @@ public sealed class SimpleBbServer : IAsyncDisposable
         {
             _log.Warning("Authentication is OFF: anyone who can reach {Endpoint} can suggest builds and report results", LocalEndPoint);
         }
+        if (Hooks?.Settings is { } hooks)
+        {
+            if (!File.Exists(hooks.Script))
+            {
+                _log.Warning("The result hook {Script} does not exist: every result's hook will fail until it does", hooks.Script);
+            }
+            else if (OperatingSystem.IsLinux() && (File.GetUnixFileMode(hooks.Script) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) == 0)
+            {
+                _log.Warning("The result hook {Script} is not executable (chmod +x): every result's hook will fail until it is", hooks.Script);
+            }
+            else
+            {
+                _log.Information("Result hook {Script}: up to {Jobs} at once, killed after {Seconds} s", hooks.Script, hooks.Jobs, (int)hooks.Timeout.TotalSeconds);
+            }
+        }
         if (Options.Certificate is { } certificate)
         {
             _log.Information("TLS on: certificate {Subject}, SHA-256 fingerprint {Fingerprint}", certificate.Subject, ServerCertificate.Fingerprint(certificate));
@@ -132,6 +163,7 @@ public sealed class SimpleBbServer : IAsyncDisposable
     {
         var listener = _listener ?? throw new InvalidOperationException("Start() first");
         var recording = Recorder.RunAsync();
+        Hooks?.Start();
         var sweeping = new HeartbeatMonitor(() => _sessions.Keys, Options.HeartbeatInterval, Options.HelloTimeout).RunAsync(stopping);
         try
         {
@@ -149,6 +181,10 @@ public sealed class SimpleBbServer : IAsyncDisposable
             await AllClosedAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
             Recorder.Complete();
             await recording.ConfigureAwait(false);
+            if (Hooks is not null)
+            {
+                await Hooks.StopAsync().ConfigureAwait(false);
+            }
             await sweeping.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             _journal.Dispose();
             _log.Information("Server stopped");

@@ -4,7 +4,10 @@ using SimpleBB.Protocol;
 
 namespace SimpleBB.Status;
 
-/// <summary>Connects as a status client: yields the snapshot, then (when following) every event until cancelled.</summary>
+/// <summary>
+/// Connects as a status client: yields the snapshot, then (when following) every event until cancelled, and with
+/// <c>output</c> the running builds' live output (<see cref="OutputMessage"/>, from a server that speaks protocol 3).
+/// </summary>
 /// <remarks>
 /// Failures are the <see cref="ProtocolClient"/>'s typed exceptions; an <c>error</c> from the server after welcome
 /// (a status client sends nothing it could refuse) is a <see cref="ServerRefusedException"/> too.
@@ -12,7 +15,7 @@ namespace SimpleBB.Status;
 public static class StatusClient
 {
     public static async IAsyncEnumerable<Message> ReadAsync(string host, int port, string? token, ClientTls? tls, bool follow,
-        TimeSpan connectTimeout, [EnumeratorCancellation] CancellationToken cancellationToken)
+        TimeSpan connectTimeout, [EnumeratorCancellation] CancellationToken cancellationToken, bool output = false)
     {
         var options = new ProtocolClientOptions
         {
@@ -21,7 +24,7 @@ public static class StatusClient
             MaxLineBytes = 64 * 1024 * 1024, MaxPendingMessages = 16,
         };
         var hello = new Hello { Role = Roles.Status, Name = "simplebb-status", Version = ProductInfo.Version, Protocol = ProtocolLimits.MinVersion, MaxProtocol = ProtocolLimits.Version, Token = token };
-        await using var client = await ProtocolClient.ConnectAsync(options, hello, [new StatusRequest { Follow = follow }], null, cancellationToken)
+        await using var client = await ProtocolClient.ConnectAsync(options, hello, [new StatusRequest { Follow = follow, Output = follow && output }], null, cancellationToken)
             .ConfigureAwait(false);
         while (true)
         {
@@ -30,7 +33,7 @@ public static class StatusClient
             {
                 throw new ServerRefusedException(error.Code, error.Message);
             }
-            if (message is Snapshot or EventMessage)
+            if (message is Snapshot or EventMessage or OutputMessage)
             {
                 yield return message;
                 if (!follow && message is Snapshot)

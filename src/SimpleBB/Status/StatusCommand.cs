@@ -17,7 +17,7 @@ public static class StatusCommand
         {
             Description = "Print JSON instead of tables: one compact object per line, the protocol's snapshot and event messages (docs/protocol.md)",
         };
-        var follow = new Option<bool>("--follow", "-f") { Description = "After the tables, print events live: builders coming and going, builds starting, results" };
+        var follow = new Option<bool>("--follow", "-f") { Description = "After the tables, print events live: builders coming and going, builds starting, results, and the running builds' output lines (prefixed with the builder's name)" };
         var security = new ClientSecurityOptions();
         var root = new RootCommand(
             """
@@ -39,17 +39,19 @@ public static class StatusCommand
                 return ExitCodes.Usage;
             }
             var asJson = parse.GetValue(json);
+            var lines = new OutputLines();
             try
             {
                 await foreach (var message in StatusClient.ReadAsync(parse.GetValue(host)!, parse.GetValue(port), token, tls,
-                                   parse.GetValue(follow), TimeSpan.FromSeconds(10), cancellationToken))
+                                   parse.GetValue(follow), TimeSpan.FromSeconds(10), cancellationToken, output: true))
                 {
                     // JSON is the message as it came over the wire, so its schema is the protocol's and one object is one line.
                     Console.Out.Write(message switch
                     {
-                        Snapshot or EventMessage when asJson => Encoding.UTF8.GetString(MessageCodec.Encode(message)),
+                        Snapshot or EventMessage or OutputMessage when asJson => Encoding.UTF8.GetString(MessageCodec.Encode(message)),
                         Snapshot snapshot => StatusFormatter.Table(snapshot) + "\n",
-                        EventMessage e => StatusFormatter.Line(e) + "\n",
+                        EventMessage e => StatusFormatter.OutputEnd(lines, e) + StatusFormatter.Line(e) + "\n",
+                        OutputMessage chunk => StatusFormatter.Output(lines, chunk),
                         _ => "",
                     });
                     await Console.Out.FlushAsync(cancellationToken);

@@ -40,6 +40,21 @@ public static class StatusFormatter
         return text.ToString();
     }
 
+    /// <summary>The output lines a chunk of live output completes, each as "builder| line" and a newline.</summary>
+    public static string Output(OutputLines lines, OutputMessage chunk)
+    {
+        var text = new StringBuilder();
+        foreach (var line in lines.Add(chunk.Id, chunk.Builder ?? "?", chunk.Data))
+        {
+            text.Append(chunk.Builder).Append("| ").Append(line).Append('\n');
+        }
+        return text.ToString();
+    }
+
+    /// <summary>Before a result event: the unfinished last output line of that build on that builder, if any.</summary>
+    public static string OutputEnd(OutputLines lines, EventMessage e) =>
+        e is { Kind: "result", Id: { } id, Builder: { } builder } && lines.Flush(id, builder) is { } last ? $"{builder}| {last}\n" : "";
+
     public static string Line(EventMessage e)
     {
         var time = e.Time.ToString("HH:mm:ss", CultureInfo.InvariantCulture);

@@ -6,7 +6,8 @@ namespace SimpleBB.Suggest;
 /// <summary>
 /// Connects, says hello as a suggester, sends one suggestion per revision and collects the answers. With
 /// <c>wait</c>, it stays connected and collects each builder's result until every builder has answered or is gone,
-/// or the timeout passes (then the unsettled outcomes say who is missing).
+/// or the timeout passes (then the unsettled outcomes say who is missing). With <c>output</c> too, the server forwards the
+/// builders' live output (protocol 3), handed to <c>onEvent</c> as <see cref="OutputMessage"/>s.
 /// </summary>
 /// <remarks>
 /// Failures are the <see cref="ProtocolClient"/>'s typed exceptions, so the command picks its exit code from the type:
@@ -20,7 +21,7 @@ public static class SuggestClient
     public static async Task<IReadOnlyList<SuggestOutcome>> SuggestAsync(
         string host, int port, string name, string project, IReadOnlyList<string> revisions, TimeSpan timeout,
         CancellationToken cancellationToken, string? token = null, ClientTls? tls = null, bool wait = false,
-        Action<SuggestOutcome, Message>? onEvent = null)
+        Action<SuggestOutcome, Message>? onEvent = null, bool output = false)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
@@ -34,7 +35,7 @@ public static class SuggestClient
             WelcomeTimeout = timeout,
         };
         var hello = new Hello { Role = Roles.Suggest, Name = name, Version = ProductInfo.Version, Protocol = ProtocolLimits.MinVersion, MaxProtocol = ProtocolLimits.Version, Token = token };
-        var suggestions = revisions.Select(revision => new SuggestMessage { Project = project, Revision = revision, Wait = wait });
+        var suggestions = revisions.Select(revision => new SuggestMessage { Project = project, Revision = revision, Wait = wait, Output = wait && output });
 
         var outcomes = new List<SuggestOutcome>(revisions.Count);
         try
@@ -59,6 +60,9 @@ public static class SuggestClient
                     case ResultMessage result when outcomes.Find(o => o.BuildId == result.Id) is { } target && result.Builder is not null:
                         target.Results.Add(result);
                         onEvent?.Invoke(target, result);
+                        break;
+                    case OutputMessage chunk when chunk.Builder is not null && outcomes.Find(o => o.BuildId == chunk.Id) is { } target:
+                        onEvent?.Invoke(target, chunk);
                         break;
                     case LostMessage lost when outcomes.Find(o => o.BuildId == lost.Id) is { } target:
                         target.Lost.Add(lost);

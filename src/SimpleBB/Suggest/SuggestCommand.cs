@@ -15,7 +15,11 @@ public static class SuggestCommand
         var timeout = EnvOptions.Int("--timeout", ["-t"], "SIMPLEBB_TIMEOUT", 10, 1, 7 * 24 * 3600,
             "Seconds to wait for the server's answers; with --wait, for the results (default then 3600)");
         var wait = new Option<bool>("--wait", "-w") { Description = "Stay connected and print each builder's result as it arrives, then a summary" };
-        var output = new Option<bool>("--output") { Description = "With --wait: also print each failing builder's output tail" };
+        var output = new Option<bool>("--output")
+        {
+            Description = "With --wait: also print the builders' output live, line by line (prefixed with the builder's name when there are several); " +
+                          "from a server older than protocol 3, each failing builder's output tail",
+        };
         var project = new Argument<string>("PROJECT") { Description = "Project to build: the name of the build script on each builder" };
         var revisions = new Argument<string[]>("REVISION")
         {
@@ -97,9 +101,10 @@ public static class SuggestCommand
                 var seconds = waiting && parse.GetResult(timeout) is null or { Implicit: true }
                     && Environment.GetEnvironmentVariable("SIMPLEBB_TIMEOUT") is null or "" ? 3600 : parse.GetValue(timeout);
                 var showOutput = parse.GetValue(output);
+                var printer = new WaitPrinter(name, showOutput);
                 outcomes = await SuggestClient.SuggestAsync(parse.GetValue(host)!, parse.GetValue(port), "simplebb-suggest",
                     name, wanted, TimeSpan.FromSeconds(seconds), cancellationToken, token, tls, waiting,
-                    waiting ? (outcome, message) => Console.Out.WriteLine(WaitReport.Line(name, outcome, message, showOutput)) : null);
+                    waiting ? (outcome, message) => printer.Lines(outcome, message).ForEach(Console.Out.WriteLine) : null, showOutput);
             }
             catch (OperationCanceledException)
             {

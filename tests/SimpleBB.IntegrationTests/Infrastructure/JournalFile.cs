@@ -13,6 +13,7 @@ internal static class JournalFile
             foreach (var line in File.ReadAllLines(file))
             {
                 using var json = JsonDocument.Parse(line);
+                // Only entries have an id: the header and the {"derived":...} and {"hooked":...} markers are skipped.
                 if (json.RootElement.TryGetProperty("id", out var id))
                 {
                     entries.Add((id.GetString()!, json.RootElement.GetProperty("builder").GetString()!));

@@ -33,6 +33,8 @@ internal sealed class FakePeer(string? name, string address = "127.0.0.1:5000") 
         return true;
     }
 
+    public bool TrySendOptional(ReadOnlyMemory<byte> frame) => TrySend(frame);
+
     public void Send(Message message) => Sent.Enqueue(message);
 
     public void Drop(string code, string reason) => DroppedWith ??= code;
