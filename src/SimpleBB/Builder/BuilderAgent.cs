@@ -25,6 +25,9 @@ public sealed class BuilderAgent
     /// <summary>Running builds whose output is streamed, by their first build id.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, StreamedBuild> _streaming = new(StringComparer.Ordinal);
 
+    /// <summary>Completed when a build starts streaming: an idle builder's output loop sleeps on it instead of ticking.</summary>
+    private TaskCompletionSource _streamingStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public BuilderAgent(BuilderOptions options, ILogger log)
     {
         _options = options;
@@ -217,11 +220,19 @@ public sealed class BuilderAgent
         using var timer = new PeriodicTimer(_options.LiveOutputTick);
         while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
         {
-            var running = _streaming.Values.ToArray();
-            if (running.Length == 0)
+            if (_streaming.IsEmpty)
             {
+                // Builders idle for days: wait for a build rather than waking five times a second. The signal is
+                // replaced before the second look, so a build added in between completes the one awaited.
+                var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                Interlocked.Exchange(ref _streamingStarted, started);
+                if (_streaming.IsEmpty)
+                {
+                    await started.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
                 continue;
             }
+            var running = _streaming.Values.ToArray();
             var share = Math.Max(ProtocolLimits.OutputChunkRawBytes, _options.LiveOutputBytesPerTick / running.Length);
             foreach (var build in running)
             {
@@ -453,6 +464,7 @@ public sealed class BuilderAgent
             }
             var streamed = new StreamedBuild(run, _running, new LiveOutput());
             _streaming[build.Id] = streamed;
+            Volatile.Read(ref _streamingStarted).TrySetResult();
             BuildOutcome outcome;
             try
             {
