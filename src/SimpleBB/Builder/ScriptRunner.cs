@@ -1,23 +1,21 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using SimpleBB.Processes;
 using SimpleBB.Protocol;
 
 namespace SimpleBB.Builder;
 
 /// <summary>
 /// Runs <c>&lt;scripts&gt;/&lt;project&gt; &lt;revision&gt;</c> directly (no shell: the script's shebang decides),
-/// with the revision as its only argument, stdin closed, and SIMPLEBB_BUILD_ID, SIMPLEBB_PROJECT and
+/// with the revision as its only argument, stdin from /dev/null, and SIMPLEBB_BUILD_ID, SIMPLEBB_PROJECT and
 /// SIMPLEBB_REVISION in its environment. Output goes to a capped per-build file; memory keeps only the tail.
 /// A missing or unstartable script is exit code -1 with the reason as output; it never throws for those.
-/// The script runs in a session (and process group) of its own, started through setsid(1): a Ctrl-C at the builder's
-/// terminal, or a service manager signalling the builder's group, reaches the builder only, and the builder decides
-/// what happens to the build (--shutdown-grace, then INTERRUPTED); stopping the build signals its whole group.
+/// The script runs in a session (and process group) of its own (<see cref="GroupedProcess"/>): a Ctrl-C at the
+/// builder's terminal, or a service manager signalling the builder's group, reaches the builder only, and the builder
+/// decides what happens to the build (--shutdown-grace, then INTERRUPTED); stopping the build signals its whole group.
 /// </summary>
 public sealed class ScriptRunner(BuilderOptions options)
 {
-    /// <summary>setsid(1) from util-linux; where there is none (not Linux) scripts run in the builder's group.</summary>
-    private const string Setsid = "/usr/bin/setsid";
-
     /// <summary>
     /// Runs one build. <paramref name="stopping"/>: the builder is shutting down (the build gets --shutdown-grace, then is
     /// stopped and reported INTERRUPTED); <paramref name="hurry"/>: stop it now (a second signal to the builder);
@@ -44,53 +42,26 @@ public sealed class ScriptRunner(BuilderOptions options)
 
         var sha = ScriptInventory.Hash(script);
         var clock = Stopwatch.StartNew();
-        var ownSession = File.Exists(Setsid);
-        if (ownSession && ScriptCheck.Problem(script) is { } problem)
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            // Through setsid a script that cannot start would be setsid's exit code 126 or 127: say why, as -1, here.
-            return new BuildOutcome(-1, false, clock.ElapsedMilliseconds, $"cannot start {script}: {problem}", null) { ScriptSha256 = sha };
-        }
-        var start = new ProcessStartInfo(ownSession ? Setsid : script)
-        {
-            WorkingDirectory = work,
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
+            ["SIMPLEBB_BUILD_ID"] = build.Id,
+            ["SIMPLEBB_PROJECT"] = build.Project,
+            ["SIMPLEBB_REVISION"] = build.Revision,
         };
-        if (ownSession)
-        {
-            // The child is never a group leader, so setsid makes the session and execs the script: same pid, no extra process.
-            start.ArgumentList.Add("--");
-            start.ArgumentList.Add(script);
-        }
-        start.ArgumentList.Add(build.Revision);
-        // The builder's own settings (its token above all) are not the script's business.
-        // Nor is systemd's notification socket: a script must not report the builder ready or stopping.
-        start.Environment.Remove("NOTIFY_SOCKET");
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("SIMPLEBB_", StringComparison.Ordinal)).ToArray())
-        {
-            start.Environment.Remove(key);
-        }
-        start.Environment["SIMPLEBB_BUILD_ID"] = build.Id;
-        start.Environment["SIMPLEBB_PROJECT"] = build.Project;
-        start.Environment["SIMPLEBB_REVISION"] = build.Revision;
-
-        using var process = new Process { StartInfo = start };
+        GroupedProcess process;
         try
         {
-            process.Start();
+            process = GroupedProcess.Start(new ChildStart(script, [build.Revision], work, variables));
         }
-        catch (Exception ex) when (ex is Win32Exception or IOException or UnauthorizedAccessException)
+        catch (Win32Exception ex)
         {
             return new BuildOutcome(-1, false, clock.ElapsedMilliseconds, ScriptCheck.StartFailure(script, ex), null) { ScriptSha256 = sha };
         }
-        process.StandardInput.Close();
+        using var started = process;
 
         var tail = new OutputTail(ProtocolLimits.MaxOutputBytes);
         await using var file = new CappedFile(logFile, options.MaxBuildLogBytes);
-        var stdout = PumpAsync(process.StandardOutput.BaseStream, tail, file, live);
-        var stderr = PumpAsync(process.StandardError.BaseStream, tail, file, live);
+        var output = PumpAsync(process.Output, tail, file, live);
 
         var timedOut = false;
         var interrupted = false;
@@ -100,13 +71,13 @@ public sealed class ScriptRunner(BuilderOptions options)
             deadline.CancelAfter(options.BuildTimeout);
             try
             {
-                await process.WaitForExitAsync(deadline.Token).WaitAsync(stopping).ConfigureAwait(false);
+                await process.Exited.WaitAsync(deadline.Token).WaitAsync(stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested)
             {
                 cancelled = cancel.IsCancellationRequested;
                 timedOut = !cancelled;
-                await ProcessTree.StopAsync(process, cancelled ? options.CancelGrace : options.KillGrace, ownSession, hurry).ConfigureAwait(false);
+                await ProcessTree.StopAsync(process, cancelled ? options.CancelGrace : options.KillGrace, hurry).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -117,19 +88,14 @@ public sealed class ScriptRunner(BuilderOptions options)
                 {
                     cancelled = cancel.IsCancellationRequested;
                     interrupted = !cancelled;
-                    await ProcessTree.StopAsync(process, cancelled ? options.CancelGrace : options.KillGrace, ownSession, hurry).ConfigureAwait(false);
+                    await ProcessTree.StopAsync(process, cancelled ? options.CancelGrace : options.KillGrace, hurry).ConfigureAwait(false);
                 }
             }
         }
         // A background child may keep the pipes open after the script exits; don't wait for it forever.
-        await Task.WhenAll(stdout, stderr).WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await output.WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         var duration = clock.ElapsedMilliseconds;
-
-        if (ownSession && process.ExitCode is 126 or 127 && tail.ToString().StartsWith("setsid: failed to execute", StringComparison.Ordinal))
-        {
-            // What ScriptCheck could not foresee (a program for another architecture, say): still -1 with the system's words.
-            return new BuildOutcome(-1, false, duration, $"cannot start {script}: {tail.ToString().Trim()}", null) { ScriptSha256 = sha };
-        }
+        var exitCode = await process.Exited.ConfigureAwait(false);
         if (timedOut)
         {
             var seconds = options.BuildTimeout.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
@@ -149,7 +115,7 @@ public sealed class ScriptRunner(BuilderOptions options)
         }
         file.Complete(tail.TotalBytes);
         PruneLogs(logs, options.BuildLogsKept);
-        return new BuildOutcome(process.ExitCode, timedOut, duration, tail.ToString(), logFile) { ScriptSha256 = sha, Interrupted = interrupted, Cancelled = cancelled };
+        return new BuildOutcome(exitCode, timedOut, duration, tail.ToString(), logFile) { ScriptSha256 = sha, Interrupted = interrupted, Cancelled = cancelled };
     }
 
     /// <summary>Keeps the newest build logs of a project and deletes the rest.</summary>
@@ -169,16 +135,14 @@ public sealed class ScriptRunner(BuilderOptions options)
     }
 
     /// <summary>Waits for the process to exit within <paramref name="time"/> (or until <paramref name="hurry"/>); true if it did.</summary>
-    private static async Task<bool> WaitAsync(Process process, TimeSpan time, CancellationToken hurry)
+    private static async Task<bool> WaitAsync(GroupedProcess process, TimeSpan time, CancellationToken hurry)
     {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(hurry);
-        cts.CancelAfter(time);
         try
         {
-            await process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+            await process.Exited.WaitAsync(time, hurry).ConfigureAwait(false);
             return true;
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is OperationCanceledException or TimeoutException)
         {
             return false;
         }

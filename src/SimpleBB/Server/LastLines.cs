@@ -4,7 +4,7 @@ namespace SimpleBB.Server;
 
 /// <summary>
 /// Keeps the last few lines of a child's output, each cut to <see cref="MaxLineChars"/>, so that a chatty or endless
-/// hook costs a fixed amount of memory. Both output streams feed one instance; it locks.
+/// hook costs a fixed amount of memory. Output streams may feed one instance from several pumps; it locks.
 /// </summary>
 internal sealed class LastLines(int keep)
 {

@@ -1,45 +1,33 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 
-namespace SimpleBB.Builder;
+namespace SimpleBB.Processes;
 
 /// <summary>
 /// Stops a build script and everything it started: SIGTERM first so the build can clean up, SIGKILL for whatever
 /// still runs after the grace period. Two ways of finding "everything", because each misses something: the script's
-/// process group (scripts run in their own session, see <see cref="ScriptRunner"/>), which also holds children whose
+/// process group (every child runs in a session of its own, see <see cref="GroupedProcess"/>), which also holds children whose
 /// parent has already exited, and the tree of parent ids, recorded before the first signal (a script that dies of
 /// SIGTERM orphans its children, and they can no longer be found through it), which also holds children that moved
 /// to a group of their own.
 /// </summary>
 internal static class ProcessTree
 {
-    private const int SigTerm = 15;
-    private const int SigKill = 9;
-
     /// <summary>How long the processes get once the stop is hurried (a second Ctrl-C or SIGTERM to the builder).</summary>
     private static readonly TimeSpan HurriedGrace = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Stops <paramref name="process"/> and its descendants, and its process group when <paramref name="ownGroup"/> (its
-    /// pid is its group's id). <paramref name="hurry"/> cuts the grace period short, to at most one second from then.
+    /// Stops <paramref name="child"/>, its process group and its descendants. <paramref name="hurry"/> cuts the grace
+    /// period short, to at most one second from then. Where there is no /proc (macOS) only the group is signalled.
     /// </summary>
-    public static async Task StopAsync(Process process, TimeSpan grace, bool ownGroup, CancellationToken hurry = default)
+    public static async Task StopAsync(GroupedProcess child, TimeSpan grace, CancellationToken hurry = default)
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            KillPortable(process);
-            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-            return;
-        }
-
-        var group = ownGroup ? process.Id : 0;
-        var known = Descendants(process.Id);
-        known.Add(process.Id);
-        Signal(known, group, SigTerm);
+        var group = child.Pid;
+        var known = OperatingSystem.IsLinux() ? Descendants(child.Pid) : [];
+        known.Add(child.Pid);
+        Signal(known, group, Libc.SigTerm);
 
         var deadline = Environment.TickCount64 + (long)grace.TotalMilliseconds;
-        while (Environment.TickCount64 < deadline && (known.Any(IsAlive) || GroupExists(group)))
+        while (Environment.TickCount64 < deadline && (!child.HasExited || known.Any(IsAlive) || GroupExists(group)))
         {
             if (hurry.IsCancellationRequested)
             {
@@ -49,35 +37,20 @@ internal static class ProcessTree
         }
 
         // Children started during the grace period belong to the tree too.
-        foreach (var pid in known.Where(IsAlive).ToArray())
+        foreach (var pid in OperatingSystem.IsLinux() ? known.Where(IsAlive).ToArray() : [])
         {
             known.UnionWith(Descendants(pid));
         }
-        Signal(known, group, SigKill);
-        await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-    }
-
-    private static void KillPortable(Process process)
-    {
-        try
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
+        Signal(known, group, Libc.SigKill);
+        await child.Exited.ConfigureAwait(false);
     }
 
     private static void Signal(IEnumerable<int> pids, int group, int signal)
     {
-        if (group > 0)
-        {
-            _ = kill(-group, signal);
-        }
+        _ = Libc.kill(-group, signal);
         foreach (var pid in pids)
         {
-            _ = kill(pid, signal);
+            _ = Libc.kill(pid, signal);
         }
     }
 
@@ -86,7 +59,7 @@ internal static class ProcessTree
     /// orphans (a container whose first process does not), a dead child would otherwise hold the grace period open.
     /// </summary>
     private static bool GroupExists(int group) =>
-        group > 0 && kill(-group, 0) == 0 && AllProcesses().Any(p => p.Stat.Group == group && p.Stat.State != 'Z');
+        Libc.kill(-group, 0) == 0 && (!OperatingSystem.IsLinux() || AllProcesses().Any(p => p.Stat.Group == group && p.Stat.State != 'Z'));
 
     /// <summary>Every process in /proc with its stat fields (those that vanish while being read are skipped).</summary>
     private static IEnumerable<(int Pid, (char State, int Parent, int Group) Stat)> AllProcesses()
@@ -100,7 +73,7 @@ internal static class ProcessTree
         }
     }
 
-    private static bool IsAlive(int pid) => File.Exists($"/proc/{pid}/stat") && !IsZombie(pid);
+    private static bool IsAlive(int pid) => OperatingSystem.IsLinux() ? File.Exists($"/proc/{pid}/stat") && !IsZombie(pid) : Libc.kill(pid, 0) == 0;
 
     private static bool IsZombie(int pid) => ReadStat(pid) is { } stat && stat.State == 'Z';
 
@@ -147,6 +120,4 @@ internal static class ProcessTree
         }
     }
 
-    [DllImport("libc", SetLastError = true)]
-    private static extern int kill(int pid, int signal);
 }
