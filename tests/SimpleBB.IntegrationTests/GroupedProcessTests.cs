@@ -60,4 +60,23 @@ public sealed class GroupedProcessTests : IDisposable
 
         Assert.Equal($"HOME={Environment.GetEnvironmentVariable("HOME")}\nSIMPLEBB_PROJECT=foo\n", output);
     }
+
+    [Fact]
+    public async Task The_builder_keeps_only_the_newest_build_logs_of_a_project()
+    {
+        _dir.Script("scripts", "foo", "echo built $1");
+        var runner = new SimpleBB.Builder.ScriptRunner(new SimpleBB.Builder.BuilderOptions
+        {
+            ScriptsDirectory = _dir["scripts"], DataDirectory = _dir["data"], BuildLogsKept = 2,
+        });
+
+        foreach (var id in new[] { "b-1", "b-2", "b-3", "b-4" })
+        {
+            var outcome = await runner.RunAsync(new SimpleBB.Protocol.BuildMessage { Id = id, Project = "foo", Revision = id }, CancellationToken.None);
+            Assert.Equal(0, outcome.ExitCode);
+            File.SetLastWriteTimeUtc(outcome.LogFile!, DateTime.UtcNow.AddMinutes(int.Parse(id[2..], System.Globalization.CultureInfo.InvariantCulture) - 10));
+        }
+
+        Assert.Equal(["b-3.log", "b-4.log"], Directory.GetFiles(Path.Combine(_dir["data"], "logs", "foo")).Select(Path.GetFileName).Order());
+    }
 }

@@ -118,11 +118,18 @@ public sealed class ScriptRunner(BuilderOptions options)
         return new BuildOutcome(exitCode, timedOut, duration, tail.ToString(), logFile) { ScriptSha256 = sha, Interrupted = interrupted, Cancelled = cancelled };
     }
 
-    /// <summary>Keeps the newest build logs of a project and deletes the rest.</summary>
+    /// <summary>
+    /// Keeps the newest build logs of a project and deletes the rest. Counting needs only the folder's names; the
+    /// times (one stat per file) are read only when there is something to delete.
+    /// </summary>
     private static void PruneLogs(string folder, int keep)
     {
         try
         {
+            if (Directory.EnumerateFiles(folder, "*.log").Skip(keep).Any() is false)
+            {
+                return;
+            }
             foreach (var old in new DirectoryInfo(folder).GetFiles("*.log").OrderByDescending(f => f.LastWriteTimeUtc).Skip(keep))
             {
                 old.Delete();
