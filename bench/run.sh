@@ -48,6 +48,7 @@ if [ -n "$against" ]; then
     fi
     label="HEAD $(git rev-parse --short HEAD)"
     [ -z "$(git status --porcelain)" ] || label="$label + changes"
+    label="working tree ($label)"
     short=$(git rev-parse --short "$sha")
     case "$sha" in "$against"*) against_label=$short ;; *) against_label="$against ($short)" ;; esac
     args+=(--against "$dir/bin" --label "$label" --against-label "$against_label")
