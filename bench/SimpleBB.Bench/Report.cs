@@ -44,9 +44,11 @@ public static class Report
     public static void PrintComparison(Comparison comparison, BenchOptions options, TextWriter output)
     {
         output.WriteLine($"SimpleBB benchmark{(options.Quick ? " (quick: small N, few rounds)" : "")}, {Environment.ProcessorCount} cores, {Machine()}");
-        output.WriteLine($"{options.Label} against {options.AgainstLabel}: {comparison.Rounds} round{(comparison.Rounds == 1 ? "" : "s")} interleaved "
-            + "(each phase ran for both, one after the other, the order swapped every round; floors measured once a round and shared); "
-            + "samples of all rounds pooled.");
+        output.WriteLine(comparison.Rounds == 1
+            ? $"{options.Label} against {options.AgainstLabel}: 1 round (each phase ran for both, one after the other, {options.Label} first; "
+              + "floors measured once and shared)."
+            : $"{options.Label} against {options.AgainstLabel}: {comparison.Rounds} rounds interleaved (each phase ran for both, one after the "
+              + "other, the order swapped every round; floors measured once a round and shared); samples of all rounds pooled.");
         output.WriteLine();
         output.WriteLine($"| figure | {options.Label} | {options.AgainstLabel} | ratio | change | floor | × floor |");
         output.WriteLine("|---|---:|---:|---:|---|---|---:|");
