@@ -7,7 +7,8 @@ namespace SimpleBB.Bench;
 
 /// <summary>
 /// Runs every figure of the benchmark against the real executables on 127.0.0.1: floors first, then start-up,
-/// suggest, fan-out and memory, throughput, and real builders end to end. Each phase gets a fresh server.
+/// suggest, fan-out and memory, throughput, and real builders end to end. Each phase gets a fresh server. With
+/// --against, <see cref="Comparison"/> runs the same phases for two sets of executables, interleaved.
 /// </summary>
 public static class Benchmark
 {
@@ -31,9 +32,18 @@ public static class Benchmark
         var keep = false;
         try
         {
-            var figures = await RunAsync(options, work, cancel.Token).ConfigureAwait(false);
-            Report.Print(figures, options, Console.Out);
-            Report.WriteJson(figures, options);
+            if (options.AgainstDirectory is not null)
+            {
+                var comparison = await Comparison.RunAsync(options, work, cancel.Token).ConfigureAwait(false);
+                Report.PrintComparison(comparison, options, Console.Out);
+                Report.WriteComparisonJson(comparison, options);
+            }
+            else
+            {
+                var figures = await RunAsync(options, work, cancel.Token).ConfigureAwait(false);
+                Report.Print(figures, options, Console.Out);
+                Report.WriteJson(figures, options);
+            }
             Console.Error.WriteLine($"bench: report written to {options.OutputFile}");
             return 0;
         }
@@ -58,58 +68,48 @@ public static class Benchmark
         }
     }
 
+    /// <summary>The phases after the floors, in the order they run.</summary>
+    internal static readonly string[] PhaseOrder = ["startup", "fanout", "throughput", "hooks", "web", "e2e", "output"];
+
     private static async Task<List<Figure>> RunAsync(BenchOptions options, string work, CancellationToken cancellationToken)
     {
         var figures = new List<Figure>();
-        var script = Path.Combine(work, "build-script");
-        await File.WriteAllTextAsync(script, "#!/bin/sh\nexit 0\n", cancellationToken).ConfigureAwait(false);
-        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-
-        var rtt = new Samples();
-        var spawn = new Samples();
-        var write = new Samples();
+        var script = await WriteBuildScriptAsync(work, cancellationToken).ConfigureAwait(false);
+        var floors = FloorSet.None;
         if (options.Runs("floors"))
         {
-            Progress("floors: loopback round trip, script spawn, socket write per connection");
-            rtt = Floors.RoundTrip(options.Quick ? 1_000 : 10_000);
-            spawn = await Floors.SpawnAsync(script, options.Quick ? 10 : 50).ConfigureAwait(false);
-            write = Floors.WritePerConnection(options.Quick ? 100 : 1_000, options.Quick ? 5 : 20);
-            figures.Add(Figure.From("floor: loopback round trip", "µs", rtt));
-            figures.Add(Figure.From("floor: spawn the build script", "ms", spawn));
-            figures.Add(Figure.From("floor: socket write, per connection", "µs", write));
+            floors = await FloorSet.MeasureAsync(options, script).ConfigureAwait(false);
+            figures.AddRange(floors.Figures);
         }
-        var spawnPlusRtt = spawn.Median + rtt.Median / 1000;
-
-        if (options.Runs("startup"))
+        foreach (var phase in PhaseOrder.Where(options.Runs))
         {
-            figures.AddRange(await StartupAndSuggestAsync(options, work, spawn.Median, spawnPlusRtt, cancellationToken).ConfigureAwait(false));
-        }
-        if (options.Runs("fanout"))
-        {
-            figures.AddRange(await FanOutAsync(options, work, write.Median, cancellationToken).ConfigureAwait(false));
-        }
-        if (options.Runs("throughput"))
-        {
-            figures.AddRange(await ThroughputAsync(options, work, write.Median, cancellationToken).ConfigureAwait(false));
-        }
-        if (options.Runs("hooks"))
-        {
-            figures.AddRange(await HookBench.RunAsync(options, work, spawn.Median, cancellationToken).ConfigureAwait(false));
-        }
-        if (options.Runs("web"))
-        {
-            figures.AddRange(await WebPhase.RunAsync(options, work, cancellationToken).ConfigureAwait(false));
-        }
-        if (options.Runs("e2e"))
-        {
-            figures.AddRange(await EndToEndAsync(options, work, script, spawn.Median, spawnPlusRtt, cancellationToken).ConfigureAwait(false));
-        }
-        if (options.Runs("output"))
-        {
-            figures.AddRange(await LiveOutputAsync(options, work, cancellationToken).ConfigureAwait(false));
+            figures.AddRange(await RunPhaseAsync(phase, options, work, script, floors, cancellationToken).ConfigureAwait(false));
         }
         return figures;
     }
+
+    /// <summary>The script every builder runs: exits 0 at once, so a build costs what SimpleBB adds to a spawn.</summary>
+    internal static async Task<string> WriteBuildScriptAsync(string work, CancellationToken cancellationToken)
+    {
+        var script = Path.Combine(work, "build-script");
+        await File.WriteAllTextAsync(script, "#!/bin/sh\nexit 0\n", cancellationToken).ConfigureAwait(false);
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return script;
+    }
+
+    /// <summary>One phase against <paramref name="options"/>' executables, with a fresh server, its files under <paramref name="work"/>.</summary>
+    internal static async Task<IEnumerable<Figure>> RunPhaseAsync(
+        string phase, BenchOptions options, string work, string script, FloorSet floors, CancellationToken cancellationToken) => phase switch
+    {
+        "startup" => await StartupAndSuggestAsync(options, work, floors.SpawnMs, floors.SpawnPlusRoundTrip, cancellationToken).ConfigureAwait(false),
+        "fanout" => await FanOutAsync(options, work, floors.WriteUs, cancellationToken).ConfigureAwait(false),
+        "throughput" => await ThroughputAsync(options, work, floors.WriteUs, cancellationToken).ConfigureAwait(false),
+        "hooks" => await HookBench.RunAsync(options, work, floors.SpawnMs, cancellationToken).ConfigureAwait(false),
+        "web" => await WebPhase.RunAsync(options, work, cancellationToken).ConfigureAwait(false),
+        "e2e" => await EndToEndAsync(options, work, script, floors.SpawnMs, floors.SpawnPlusRoundTrip, cancellationToken).ConfigureAwait(false),
+        "output" => await LiveOutputAsync(options, work, cancellationToken).ConfigureAwait(false),
+        _ => throw new ArgumentOutOfRangeException(nameof(phase), phase, "no such phase"),
+    };
 
     /// <summary>Server start to listening (fresh folder each time), then simplebb-suggest's wall time, process start to exit.</summary>
     private static async Task<IEnumerable<Figure>> StartupAndSuggestAsync(

@@ -12,6 +12,12 @@ public sealed record Figure
     public required double P99 { get; init; }
     public required int N { get; init; }
 
+    /// <summary>
+    /// The raw samples behind <see cref="Median"/>, so that a comparison can pool the rounds of one side; empty for a
+    /// single reading (an RSS), whose rounds are combined by their median instead.
+    /// </summary>
+    public IReadOnlyList<double> Values { get; init; } = [];
+
     /// <summary>The floor in the same unit, or NaN when none applies.</summary>
     public double Floor { get; init; } = double.NaN;
 
@@ -29,5 +35,40 @@ public sealed record Figure
     public string Verdict => double.IsNaN(Target) ? "" : (HigherIsBetter ? Median >= Target : Median <= Target) ? "met" : "MISSED";
 
     public static Figure From(string name, string unit, Samples samples) =>
-        new() { Name = name, Unit = unit, Median = samples.Median, P99 = samples.P99, N = samples.Count };
+        new() { Name = name, Unit = unit, Median = samples.Median, P99 = samples.P99, N = samples.Count, Values = samples.Values.ToArray() };
+
+    /// <summary>
+    /// One figure from the same figure of several rounds: their samples pooled, or for single readings the median of
+    /// the rounds' values (the mean of the middle two when even, so two rounds do not always favour the lower one).
+    /// The floor, measured anew each round, is the median of the rounds' floors.
+    /// </summary>
+    public static Figure Pool(IReadOnlyList<Figure> rounds)
+    {
+        var first = rounds[0];
+        var floor = Middle(rounds.Select(f => f.Floor).Where(v => !double.IsNaN(v)));
+        var target = Middle(rounds.Select(f => f.Target).Where(v => !double.IsNaN(v)));
+        if (rounds.All(f => f.Values.Count > 0))
+        {
+            var pooled = new Samples();
+            foreach (var figure in rounds)
+            {
+                pooled.AddRange(figure.Values);
+            }
+            return From(first.Name, first.Unit, pooled) with
+            {
+                Floor = floor, FloorText = first.FloorText, Target = target, HigherIsBetter = first.HigherIsBetter,
+            };
+        }
+        var value = Middle(rounds.Select(f => f.Median));
+        return first with { Median = value, P99 = rounds.Max(f => f.P99), N = rounds.Count, Floor = floor, Target = target };
+    }
+
+    /// <summary>The median by value (mean of the middle two for an even count); NaN when there is none.</summary>
+    private static double Middle(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? double.NaN
+            : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2]
+            : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
 }

@@ -7,7 +7,12 @@ public sealed class Samples
 
     public int Count => _values.Count;
 
+    /// <summary>The measurements in the order taken, kept so that the rounds of a comparison can be pooled.</summary>
+    public IReadOnlyList<double> Values => _values;
+
     public void Add(double value) => _values.Add(value);
+
+    public void AddRange(IEnumerable<double> values) => _values.AddRange(values);
 
     public double Median => Percentile(0.50);
 
