@@ -45,7 +45,10 @@ if [ -n "$against" ]; then
         mv "$dir.partial" "$dir"
     else
         echo "bench: reusing bench/.against/$sha (published earlier)" >&2
+        touch "$dir"
     fi
+    # Keep the four commits used last (each is ~45 MB); --against HEAD makes a new one after every commit.
+    ls -1dt "$root"/bench/.against/*/ 2>/dev/null | tail -n +5 | xargs -r rm -rf
     label="HEAD $(git rev-parse --short HEAD)"
     [ -z "$(git status --porcelain)" ] || label="$label + changes"
     label="working tree ($label)"
