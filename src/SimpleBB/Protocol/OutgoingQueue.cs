@@ -25,8 +25,11 @@ public sealed class OutgoingQueue
     private readonly Stream? _stream;
     private readonly int _maxPendingMessages;
 
-    /// <summary>The frames waiting to be sent; also the lock for the send state.</summary>
-    private readonly Queue<ReadOnlyMemory<byte>> _frames = new();
+    /// <summary>The lock for the frames and the send state.</summary>
+    private readonly object _gate = new();
+
+    /// <summary>The frames waiting to be sent (a struct: used in place, under <see cref="_gate"/>).</summary>
+    private FrameQueue _frames;
 
     /// <summary>Created only when someone waits for sending to end (clients do; the server uses <see cref="SendObserver"/>).</summary>
     private TaskCompletionSource? _ended;
@@ -63,7 +66,7 @@ public sealed class OutgoingQueue
     /// <summary>Queues a frame (one encoded line) for sending. False when the queue is full (frames or bytes) or closed.</summary>
     public bool TrySend(ReadOnlyMemory<byte> frame)
     {
-        lock (_frames)
+        lock (_gate)
         {
             if (IsSendingCompleted || _frames.Count >= _maxPendingMessages || _queuedBytes + frame.Length > MaxPendingBytes)
             {
@@ -89,7 +92,7 @@ public sealed class OutgoingQueue
     /// </summary>
     public bool TrySendOptional(ReadOnlyMemory<byte> frame)
     {
-        lock (_frames)
+        lock (_gate)
         {
             if (_frames.Count >= _maxPendingMessages / 2 || _queuedBytes + frame.Length > MaxPendingBytes / 2)
             {
@@ -103,7 +106,7 @@ public sealed class OutgoingQueue
     public void CompleteSending()
     {
         bool idle;
-        lock (_frames)
+        lock (_gate)
         {
             IsSendingCompleted = true;
             idle = !_writing;
@@ -172,14 +175,14 @@ public sealed class OutgoingQueue
             {
                 var length = 0;
                 ReadOnlyMemory<byte> large = default;
-                lock (_frames)
+                lock (_gate)
                 {
                     if (_frames.Count == 0)
                     {
                         _writing = false;
                         break;
                     }
-                    if (_frames.Peek().Length > CoalesceBytes)
+                    if (_frames.TryPeek(out var first) && first.Length > CoalesceBytes)
                     {
                         large = _frames.Dequeue();
                         _queuedBytes -= large.Length;
@@ -204,7 +207,7 @@ public sealed class OutgoingQueue
                 await write.ConfigureAwait(false);
             }
             bool done;
-            lock (_frames)
+            lock (_gate)
             {
                 done = IsSendingCompleted && !_writing;
             }
@@ -215,7 +218,7 @@ public sealed class OutgoingQueue
         }
         catch (Exception ex)
         {
-            lock (_frames)
+            lock (_gate)
             {
                 IsSendingCompleted = true; // the connection is broken: refuse further frames
                 _frames.Clear();

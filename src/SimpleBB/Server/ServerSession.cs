@@ -23,29 +23,21 @@ internal sealed class ServerSession : ISendObserver, IPeer
     /// <summary>How long a dropped peer has to read its error before the connection is cut regardless.</summary>
     private static readonly TimeSpan DropGrace = TimeSpan.FromSeconds(2);
 
-    private readonly ILogger _log;
-    private List<string>? _waitingFor;
-    private bool _snapshotSent;
-    private int _rejections;
-    private string? _dropReason;
-    private string? _sendFailure;
+    /// <summary>Created on first use (see <see cref="SessionRareState"/>); read with <see cref="Volatile"/>, created with <see cref="Rare"/>.</summary>
+    private SessionRareState? _rare;
 
-    /// <summary>Chunks of live output this peer could not take (its queue was half full); counted, logged once and at close.</summary>
-    private long _outputMissed;
-
-    public ServerSession(SessionContext context, LineConnection connection, ILogger log)
+    public ServerSession(SessionContext context, LineConnection connection)
     {
         _context = context;
         Connection = connection;
         connection.SendObserver = this;
-        Address = connection.RemoteAddress;
-        _log = log;
         ConnectedAt = LastReceived = Environment.TickCount64;
     }
 
     public LineConnection Connection { get; }
 
-    public string Address { get; }
+    /// <summary>The peer's address and port (the connection's; not copied, to keep the session small).</summary>
+    public string Address => Connection.RemoteAddress;
 
     /// <summary>Set by hello; null until then.</summary>
     public string? Role { get; private set; }
@@ -64,6 +56,13 @@ internal sealed class ServerSession : ISendObserver, IPeer
 
     /// <summary>For logs: "builder b1 (127.0.0.1:5000)" or just the address before hello.</summary>
     public string Peer => Name is null ? Address : $"{Role} {Name} ({Address})";
+
+    /// <summary>The rare state, created on first use; safe from any thread.</summary>
+    private SessionRareState Rare =>
+        Volatile.Read(ref _rare) ?? Interlocked.CompareExchange(ref _rare, new SessionRareState(), null) ?? _rare!;
+
+    /// <summary>Why the server ended the connection, if it did (without creating the rare state).</summary>
+    private string? DropReason => Volatile.Read(ref _rare)?.DropReason;
 
     public async Task RunAsync(CancellationToken stopping)
     {
@@ -114,23 +113,32 @@ internal sealed class ServerSession : ISendObserver, IPeer
         catch (Exception ex)
         {
             // A bug must cost this connection only, never the server: log it loudly and clean up as usual.
-            _log.Error(ex, "Unexpected failure serving {Peer}; closing the connection", Peer);
+            _context.Log.Error(ex, "Unexpected failure serving {Peer}; closing the connection", Peer);
             reason = "internal error";
         }
 
+        await CloseAsync(reason).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// After the read loop: lets the queue drain (for a while), closes the connection and unregisters. A method of its own
+    /// so that its state is not part of the read loop's, which every idle connection keeps for as long as it is open.
+    /// </summary>
+    private async Task CloseAsync(string? reason)
+    {
         try
         {
-            if (_waitingFor is not null)
+            if (Volatile.Read(ref _rare)?.WaitingFor is { } waitingFor)
             {
-                _context.Registry.ForgetWaiter(_waitingFor);
+                _context.Registry.ForgetWaiter(waitingFor);
             }
             if (Role == Roles.Builder && Name is not null)
             {
                 _context.Recorder.Outputs?.ConnectionLost(Name);
             }
-            if (Interlocked.Read(ref _outputMissed) is > 0 and var missed)
+            if (Volatile.Read(ref _rare) is { } rare && Interlocked.Read(ref rare.OutputMissed) is > 0 and var missed)
             {
-                _log.Information("{Peer} missed {Count} chunk(s) of live output in all", Peer, missed);
+                _context.Log.Information("{Peer} missed {Count} chunk(s) of live output in all", Peer, missed);
             }
             Connection.CompleteSending();
             await Connection.Outgoing.WaitForSendingToEndAsync(CancellationToken.None).WaitAsync(DropGrace).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -138,16 +146,17 @@ internal sealed class ServerSession : ISendObserver, IPeer
         }
         catch (Exception ex)
         {
-            _log.Error(ex, "Unexpected failure closing {Peer}", Peer);
+            _context.Log.Error(ex, "Unexpected failure closing {Peer}", Peer);
         }
         try
         {
             // Whatever happened above, the builder must not stay registered on a dead connection.
-            _context.Closed(this, _dropReason ?? _sendFailure ?? reason ?? "connection closed by the peer");
+            var ended = Volatile.Read(ref _rare);
+            _context.Closed(this, ended?.DropReason ?? ended?.SendFailure ?? reason ?? "connection closed by the peer");
         }
         catch (Exception ex)
         {
-            _log.Error(ex, "Unexpected failure unregistering {Peer}", Peer);
+            _context.Log.Error(ex, "Unexpected failure unregistering {Peer}", Peer);
         }
     }
 
@@ -156,7 +165,7 @@ internal sealed class ServerSession : ISendObserver, IPeer
     {
         if (error is not null)
         {
-            _sendFailure = error.InnerException?.Message ?? error.Message;
+            Rare.SendFailure = error.InnerException?.Message ?? error.Message;
         }
         Connection.Abort();
     }
@@ -169,9 +178,9 @@ internal sealed class ServerSession : ISendObserver, IPeer
         {
             return true;
         }
-        if (Interlocked.Increment(ref _outputMissed) == 1 && !Connection.IsSendingCompleted)
+        if (Interlocked.Increment(ref Rare.OutputMissed) == 1 && !Connection.IsSendingCompleted)
         {
-            _log.Warning("{Peer} is not reading fast enough: it misses chunks of live output from now on while its queue is half full", Peer);
+            _context.Log.Warning("{Peer} is not reading fast enough: it misses chunks of live output from now on while its queue is half full", Peer);
         }
         return false;
     }
@@ -179,7 +188,7 @@ internal sealed class ServerSession : ISendObserver, IPeer
     /// <summary>Queues a message; a peer whose queue is full is dropped rather than allowed to slow anyone.</summary>
     public void Send(Message message)
     {
-        if (!Connection.TrySend(message) && _dropReason is null && !Connection.IsSendingCompleted)
+        if (!Connection.TrySend(message) && DropReason is null && !Connection.IsSendingCompleted)
         {
             Drop(ErrorCodes.SlowConsumer, "outgoing queue full: the peer is not reading");
         }
@@ -188,11 +197,11 @@ internal sealed class ServerSession : ISendObserver, IPeer
     /// <summary>Ends the connection at once (slow consumer, dead peer, server cannot record), with a warning.</summary>
     public void Drop(string code, string reason)
     {
-        if (Interlocked.CompareExchange(ref _dropReason, reason, null) is not null)
+        if (Interlocked.CompareExchange(ref Rare.DropReason, reason, null) is not null)
         {
             return;
         }
-        _log.Warning("Dropping {Peer}: {Code}: {Reason}", Peer, code, reason);
+        _context.Log.Warning("Dropping {Peer}: {Code}: {Reason}", Peer, code, reason);
         Connection.TrySend(new ErrorMessage { Code = code, Message = reason });
         CloseAfterSending();
     }
@@ -200,7 +209,7 @@ internal sealed class ServerSession : ISendObserver, IPeer
     /// <summary>The server is stopping: says bye and closes once that is written.</summary>
     public void Shutdown()
     {
-        if (Interlocked.CompareExchange(ref _dropReason, "server shutting down", null) is null)
+        if (Interlocked.CompareExchange(ref Rare.DropReason, "server shutting down", null) is null)
         {
             Connection.TrySend(new Bye { Reason = "server shutting down" });
             CloseAfterSending();
@@ -221,15 +230,15 @@ internal sealed class ServerSession : ISendObserver, IPeer
     /// <summary>Answers a bad message with an error; returns whether the connection goes on.</summary>
     public bool Reject(string code, string reason, bool close, string? id = null)
     {
-        var count = Interlocked.Increment(ref _rejections);
+        var count = Interlocked.Increment(ref Rare.Rejections);
         if (count <= LoggedRejections)
         {
-            _log.Warning("Rejected message from {Peer}: {Code}: {Reason}{Closing}", Peer, code, reason,
+            _context.Log.Warning("Rejected message from {Peer}: {Code}: {Reason}{Closing}", Peer, code, reason,
                 close ? "; closing the connection" : "");
         }
         else if (count == LoggedRejections + 1)
         {
-            _log.Warning("More than {Count} rejected messages from {Peer}; not logging the rest", LoggedRejections, Peer);
+            _context.Log.Warning("More than {Count} rejected messages from {Peer}; not logging the rest", LoggedRejections, Peer);
         }
         Connection.TrySend(new ErrorMessage { Code = code, Message = reason, Id = id });
         return !close;
@@ -259,7 +268,7 @@ internal sealed class ServerSession : ISendObserver, IPeer
             case Pong:
                 return new(true);
             case ErrorMessage error:
-                _log.Warning("{Peer} reports an error: {Code}: {Reason}{Build}", Peer, Names.Printable(error.Code), Names.Printable(error.Message),
+                _context.Log.Warning("{Peer} reports an error: {Code}: {Reason}{Build}", Peer, Names.Printable(error.Code), Names.Printable(error.Message),
                     error.Id is null ? "" : $" [build {Names.Printable(error.Id)}]");
                 if (Role == Roles.Builder && error.Id is not null && _context.Registry.Complete(Name!, error.Id))
                 {
@@ -286,10 +295,10 @@ internal sealed class ServerSession : ISendObserver, IPeer
             case ScriptsMessage scripts when Role == Roles.Builder:
                 _context.Registry.SetScripts(Name!, scripts.Scripts.Select(s => s.Name));
                 return new(true);
-            case StatusRequest when Role == Roles.Status && _snapshotSent:
+            case StatusRequest when Role == Roles.Status && Volatile.Read(ref _rare)?.SnapshotSent == true:
                 return new(Reject(ErrorCodes.NotAllowed, "one status request per connection", close: false));
             case StatusRequest request when Role == Roles.Status:
-                _snapshotSent = true;
+                Rare.SnapshotSent = true;
                 Send(new Snapshot
                 {
                     Builders = _context.Registry.Snapshot(), Results = _context.Latest.All(), RecordingPaused = _context.Recorder.PausedReason,
@@ -350,7 +359,7 @@ internal sealed class ServerSession : ISendObserver, IPeer
         if (Role == Roles.Builder)
         {
             var replaced = _context.Registry.Register(Name, this, hello);
-            _log.Information("Builder {Builder} connected from {Address} (version {Version}, protocol {Protocol}, {Scripts} script(s))", Name, Address, hello.Version, chosen,
+            _context.Log.Information("Builder {Builder} connected from {Address} (version {Version}, protocol {Protocol}, {Scripts} script(s))", Name, Address, hello.Version, chosen,
                 hello.Scripts?.Length ?? 0);
             _context.Events.Publish(new EventMessage { Kind = "connected", Time = DateTimeOffset.Now, Builder = Name, Address = Address });
             replaced?.Drop(ErrorCodes.Replaced, $"builder {Name} connected again from {Address}");
@@ -365,7 +374,7 @@ internal sealed class ServerSession : ISendObserver, IPeer
             // Builders would build it, but their results could not be recorded: say so rather than send it.
             return Reject(ErrorCodes.CannotRecord, $"the server cannot record results: {paused}; no build was sent", close: false);
         }
-        if (suggest.Wait && (_waitingFor ??= []).Count >= MaxWaits)
+        if (suggest.Wait && (Rare.WaitingFor ??= []).Count >= MaxWaits)
         {
             return Reject(ErrorCodes.Unavailable, $"at most {MaxWaits} waiting suggestions per connection", close: false);
         }
@@ -375,8 +384,8 @@ internal sealed class ServerSession : ISendObserver, IPeer
                 Kind = "suggested", Time = DateTimeOffset.Now, Id = id, Project = suggest.Project, Revision = suggest.Revision,
                 Detail = $"sent to {builders} builder(s), {withScript} with a script",
             }));
-        _waitingFor?.Add(id);
-        _log.Information("Build {Project}/{Revision} suggested by {Client} ({Address}), sent to {Builders} builder(s) [build {BuildId}]",
+        Volatile.Read(ref _rare)?.WaitingFor?.Add(id);
+        _context.Log.Information("Build {Project}/{Revision} suggested by {Client} ({Address}), sent to {Builders} builder(s) [build {BuildId}]",
             suggest.Project, suggest.Revision, Name, Address, builders, id);
         if (!suggest.Wait)
         {
@@ -423,11 +432,11 @@ internal sealed class ServerSession : ISendObserver, IPeer
         var (sent, unable, code, error) = _context.Registry.Cancel(cancel.Id, cancel.Builder);
         if (code is not null)
         {
-            _log.Information("Cancel of build {BuildId} asked by {Client} ({Address}) refused: {Code}: {Reason}", cancel.Id, Name, Address, code, error);
+            _context.Log.Information("Cancel of build {BuildId} asked by {Client} ({Address}) refused: {Code}: {Reason}", cancel.Id, Name, Address, code, error);
             Send(new ErrorMessage { Code = code, Message = error!, Id = cancel.Id });
             return true;
         }
-        _log.Information("Cancel of build {BuildId} asked by {Client} ({Address}): sent to {Builders}{Unable}", cancel.Id, Name, Address,
+        _context.Log.Information("Cancel of build {BuildId} asked by {Client} ({Address}): sent to {Builders}{Unable}", cancel.Id, Name, Address,
             string.Join(", ", sent), unable.Length == 0 ? "" : $"; cannot cancel on {string.Join(", ", unable)} (protocol 2 or older)");
         Send(new CancellingMessage { Id = cancel.Id, Builders = sent, Unable = unable.Length == 0 ? null : unable });
         return true;

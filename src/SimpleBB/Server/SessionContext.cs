@@ -1,3 +1,5 @@
+using Serilog;
+
 namespace SimpleBB.Server;
 
 /// <summary>
@@ -12,4 +14,5 @@ internal sealed record SessionContext(
     LatestResults Latest,
     TokenCheck? Tokens,
     AuthThrottle Throttle,
-    Action<ServerSession, string> Closed);
+    Action<ServerSession, string> Closed,
+    ILogger Log);

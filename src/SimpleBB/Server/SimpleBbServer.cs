@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using Serilog;
 using SimpleBB.Hosting;
 using SimpleBB.Protocol;
@@ -57,7 +58,7 @@ public sealed class SimpleBbServer : IAsyncDisposable
             Registry, latest, _events, options.Recording, Hooks);
         Dashboard = new DashboardState(options.Name, Registry, latest, Recorder, _events, options.OutputFolder ?? folder);
         _context = new SessionContext(options, Registry, Recorder, _events, latest, options.Token is null ? null : new TokenCheck(options.Token),
-            new AuthThrottle(), OnClosed);
+            new AuthThrottle(), OnClosed, log);
     }
 
     public ServerOptions Options { get; }
@@ -219,47 +220,86 @@ public sealed class SimpleBbServer : IAsyncDisposable
             }
             Interlocked.Increment(ref _open);
             SocketSetup.Configure(socket);
-            _ = ServeAsync(socket, stopping);
+            if (Options.Certificate is { } certificate)
+            {
+                _ = ServeTlsAsync(socket, certificate, stopping);
+            }
+            else
+            {
+                Serve(socket, stopping);
+            }
         }
     }
 
     /// <summary>
-    /// Starts one connection: TLS handshake if configured, then its session, which runs on by itself (this method's
-    /// own state is gone once the session starts; <see cref="OnClosed"/> does the accounting when it ends).
+    /// Starts one plain TCP connection's session on the thread pool (off the accept loop). No async method here: its
+    /// state would be allocated for every connection only to be thrown away once the session starts, and whatever a
+    /// connection allocates counts in the server's memory per builder.
     /// </summary>
-    private async Task ServeAsync(Socket socket, CancellationToken stopping)
+    private void Serve(Socket socket, CancellationToken stopping) =>
+        ThreadPool.UnsafeQueueUserWorkItem(static state => state.Server.StartSession(state.Socket, null, state.Stopping),
+            (Server: this, Socket: socket, Stopping: stopping), preferLocal: false);
+
+    /// <summary>
+    /// Starts one TLS connection: the handshake, then its session, which runs on by itself (this method's own state is
+    /// gone once the session starts; <see cref="OnClosed"/> does the accounting when it ends).
+    /// </summary>
+    private async Task ServeTlsAsync(Socket socket, X509Certificate2 certificate, CancellationToken stopping)
     {
-        await Task.Yield(); // off the accept loop, without a Task.Run closure and wrapper task per connection
-        var address = socket.RemoteEndPoint?.ToString() ?? "unknown";
+        var handedOver = false;
+        try
+        {
+            await Task.Yield(); // off the accept loop, without a Task.Run closure and wrapper task per connection
+            var ssl = new SslStream(new NetworkStream(socket, ownsSocket: true));
+            try
+            {
+                using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+                deadline.CancelAfter(Options.HelloTimeout);
+                await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate }, deadline.Token)
+                    .ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException or SocketException)
+            {
+                _log.Warning("TLS handshake with {Address} failed: {Reason}", AddressOf(socket),
+                    ex is OperationCanceledException ? "no handshake within the hello timeout" : ex.Message);
+                await ssl.DisposeAsync().ConfigureAwait(false);
+                return;
+            }
+            handedOver = true;
+            StartSession(socket, ssl, stopping); // does its own accounting from here
+        }
+        finally
+        {
+            if (!handedOver)
+            {
+                ConnectionClosed();
+            }
+        }
+    }
+
+    /// <summary>The peer's address for a log line; only asked for when one is written.</summary>
+    private static string AddressOf(Socket socket)
+    {
+        try
+        {
+            return socket.RemoteEndPoint?.ToString() ?? "unknown";
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            return "unknown";
+        }
+    }
+
+    /// <summary>Wraps the socket (and TLS stream) in a connection and starts its session.</summary>
+    private void StartSession(Socket socket, SslStream? ssl, CancellationToken stopping)
+    {
         var started = false;
         try
         {
-            LineConnection connection;
-            if (Options.Certificate is { } certificate)
-            {
-                var ssl = new SslStream(new NetworkStream(socket, ownsSocket: true));
-                try
-                {
-                    using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-                    deadline.CancelAfter(Options.HelloTimeout);
-                    await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate }, deadline.Token)
-                        .ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException or SocketException)
-                {
-                    _log.Warning("TLS handshake with {Address} failed: {Reason}", address,
-                        ex is OperationCanceledException ? "no handshake within the hello timeout" : ex.Message);
-                    await ssl.DisposeAsync().ConfigureAwait(false);
-                    return;
-                }
-                connection = new LineConnection(socket, ssl, Options.MaxLineBytes, Options.MaxPendingMessages);
-            }
-            else
-            {
-                connection = new LineConnection(socket, Options.MaxLineBytes, Options.MaxPendingMessages);
-            }
-
-            var session = new ServerSession(_context, connection, _log);
+            var connection = ssl is null
+                ? new LineConnection(socket, Options.MaxLineBytes, Options.MaxPendingMessages)
+                : new LineConnection(socket, ssl, Options.MaxLineBytes, Options.MaxPendingMessages);
+            var session = new ServerSession(_context, connection);
             _sessions[session] = 0;
             started = true;
             _ = session.RunAsync(stopping);
