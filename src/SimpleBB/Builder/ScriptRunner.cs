@@ -62,6 +62,8 @@ public sealed class ScriptRunner(BuilderOptions options)
         var tail = new OutputTail(ProtocolLimits.MaxOutputBytes);
         await using var file = new CappedFile(logFile, options.MaxBuildLogBytes);
         var output = PumpAsync(process.Output, tail, file, live);
+        // While the script runs, not after it: the older logs' clean-up stays off the path from its exit to the result.
+        PruneLogs(logs, options.BuildLogsKept, logFile);
 
         var timedOut = false;
         var interrupted = false;
@@ -114,15 +116,16 @@ public sealed class ScriptRunner(BuilderOptions options)
             live?.Write("\n[simplebb: stopped because the builder was shutting down (INTERRUPTED)]\n"u8);
         }
         file.Complete(tail.TotalBytes);
-        PruneLogs(logs, options.BuildLogsKept);
         return new BuildOutcome(exitCode, timedOut, duration, tail.ToString(), logFile) { ScriptSha256 = sha, Interrupted = interrupted, Cancelled = cancelled };
     }
 
     /// <summary>
-    /// Keeps the newest build logs of a project and deletes the rest. Counting needs only the folder's names; the
-    /// times (one stat per file) are read only when there is something to delete.
+    /// Keeps the newest build logs of a project, <paramref name="current"/> (the running build's) always among them,
+    /// and deletes the rest. Counting needs only the folder's names; the times (one stat per file) are read only when
+    /// there is something to delete. Times can tie within the file system's clock tick, so the current log is
+    /// excluded by name, not by being the newest.
     /// </summary>
-    private static void PruneLogs(string folder, int keep)
+    private static void PruneLogs(string folder, int keep, string current)
     {
         try
         {
@@ -130,7 +133,8 @@ public sealed class ScriptRunner(BuilderOptions options)
             {
                 return;
             }
-            foreach (var old in new DirectoryInfo(folder).GetFiles("*.log").OrderByDescending(f => f.LastWriteTimeUtc).Skip(keep))
+            var older = new DirectoryInfo(folder).GetFiles("*.log").Where(f => f.FullName != Path.GetFullPath(current));
+            foreach (var old in older.OrderByDescending(f => f.LastWriteTimeUtc).Skip(Math.Max(keep - 1, 0)))
             {
                 old.Delete();
             }
