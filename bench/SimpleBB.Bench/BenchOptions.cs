@@ -63,8 +63,17 @@ public sealed record BenchOptions
                 case "--bin" when i + 1 < args.Length:
                     bin = args[++i];
                     break;
-                case "--only" when i + 1 < args.Length && Phases.Contains(args[i + 1]):
-                    only.Add(args[++i]);
+                case "--only" when i + 1 < args.Length:
+                    // One phase, or several separated by commas.
+                    foreach (var phase in args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                    {
+                        if (!Phases.Contains(phase))
+                        {
+                            error.WriteLine($"simplebb-bench: unknown phase {phase}; phases: {string.Join(", ", Phases)}");
+                            return null;
+                        }
+                        only.Add(phase);
+                    }
                     break;
                 case "--against" when i + 1 < args.Length:
                     against = args[++i];
@@ -84,7 +93,7 @@ public sealed record BenchOptions
                     break;
                 case "-h" or "--help":
                     error.WriteLine(
-                        "usage: simplebb-bench --bin DIR [--quick] [--only PHASE]... [--output FILE.json]\n" +
+                        "usage: simplebb-bench --bin DIR [--quick] [--only PHASE[,PHASE]...]... [--output FILE.json]\n" +
                         "                      [--against DIR [--label TEXT] [--against-label TEXT] [--rounds R]]\n" +
                         "  phases: " + string.Join(", ", Phases) + "\n" +
                         "  --against DIR         compare with the executables in DIR (another commit's): each round runs\n" +

@@ -75,6 +75,47 @@ public static class Floors
     }
 
     /// <summary>
+    /// Starting <paramref name="width"/> copies of the build script at once and waiting until all have exited, output
+    /// redirected as a builder does, in milliseconds a round: what <paramref name="width"/> builders on this machine
+    /// pay for their scripts alone when a suggestion reaches them all. Measured, not derived from one spawn: on a small
+    /// machine concurrent starts contend for the cores, caches and the kernel, so they do not scale with the cores.
+    /// </summary>
+    public static async Task<Samples> SpawnAtOnceAsync(string script, int width, int rounds)
+    {
+        var samples = new Samples();
+        for (var round = 0; round < rounds + 1; round++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            var runs = new Task[width];
+            for (var i = 0; i < width; i++)
+            {
+                var process = Process.Start(new ProcessStartInfo(script, "master")
+                {
+                    RedirectStandardOutput = true,
+                    RedirectStandardError = true,
+                    UseShellExecute = false,
+                })!;
+                runs[i] = WaitAndDisposeAsync(process);
+            }
+            await Task.WhenAll(runs).ConfigureAwait(false);
+            if (round >= 1)
+            {
+                samples.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+        }
+        return samples;
+
+        static async Task WaitAndDisposeAsync(Process process)
+        {
+            using (process)
+            {
+                await process.StandardOutput.ReadToEndAsync().ConfigureAwait(false);
+                await process.WaitForExitAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
     /// Writing one build-sized line to each of <paramref name="connections"/> loopback sockets, one after the other,
     /// in microseconds per connection: the least any fan-out can cost.
     /// </summary>
