@@ -1,0 +1,363 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using SimpleBB.Protocol;
+
+namespace SimpleBB.Store;
+
+/// <summary>
+/// The server's record of every build and result, in one SQLite file (WAL, <c>synchronous=FULL</c>): what is committed
+/// here survives kill -9 and power loss, and is the record every projection (server.log, output files, the page,
+/// events, hooks) reads in sequence order from its own cursor. The store knows none of them: adding a consumer adds a
+/// cursor name, never a column or a marker.
+/// One writer (the recorder's loop) calls <see cref="Append"/>, <see cref="AddBuild"/> and <see cref="SetCursor"/>;
+/// the queries may be called from any thread at the same time, each on a read-only connection of its own (WAL lets
+/// them read the last commit while the writer works).
+/// </summary>
+public sealed class ResultStore : IDisposable
+{
+    /// <summary>The schema this code reads and writes (SQLite's <c>user_version</c>).</summary>
+    public const int SchemaVersion = 1;
+
+    private const string ResultColumns =
+        "seq, build_id, builder, project, revision, kind, exit_code, duration_ms, sysname, nodename, release, version, machine, " +
+        "runtime, script_sha256, finished, address, output";
+
+    private const string BuildColumns = "seq, id, project, revision, suggested, suggested_by, builders";
+
+    private readonly SqliteConnection writer;
+    private readonly string readOnly;
+    private readonly SqliteCommand insertResult;
+    private readonly SqliteCommand insertBuild;
+    private readonly SqliteCommand setCursor;
+
+    private ResultStore(SqliteConnection writer, string readOnly)
+    {
+        this.writer = writer;
+        this.readOnly = readOnly;
+        insertResult = Prepare(
+            "INSERT INTO results (build_id, builder, project, revision, kind, exit_code, duration_ms, sysname, nodename, release, " +
+            "version, machine, runtime, script_sha256, finished, address, output) VALUES ($build_id, $builder, $project, $revision, " +
+            "$kind, $exit_code, $duration_ms, $sysname, $nodename, $release, $version, $machine, $runtime, $script_sha256, " +
+            "$finished, $address, $output) ON CONFLICT (build_id, builder) DO NOTHING RETURNING seq",
+            "$build_id", "$builder", "$project", "$revision", "$kind", "$exit_code", "$duration_ms", "$sysname", "$nodename",
+            "$release", "$version", "$machine", "$runtime", "$script_sha256", "$finished", "$address", "$output");
+        insertBuild = Prepare(
+            "INSERT INTO builds (id, project, revision, suggested, suggested_by, builders) " +
+            "VALUES ($id, $project, $revision, $suggested, $suggested_by, $builders) ON CONFLICT (id) DO NOTHING RETURNING seq",
+            "$id", "$project", "$revision", "$suggested", "$suggested_by", "$builders");
+        setCursor = Prepare(
+            "INSERT INTO cursors (name, seq) VALUES ($name, $seq) ON CONFLICT (name) DO UPDATE SET seq = excluded.seq",
+            "$name", "$seq");
+    }
+
+    /// <summary>The database file.</summary>
+    public required string Path { get; init; }
+
+    /// <summary>
+    /// Opens the store at <paramref name="path"/>, creating it (and its schema) when it does not exist. A database
+    /// written by a newer version (a higher schema) is refused with <see cref="InvalidDataException"/>, never changed.
+    /// </summary>
+    public static ResultStore Open(string path)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        var builder = new SqliteConnectionStringBuilder { DataSource = full, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false };
+        var connection = new SqliteConnection(builder.ToString());
+        try
+        {
+            connection.Open();
+            var version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version"), CultureInfo.InvariantCulture);
+            if (version > SchemaVersion)
+            {
+                throw new InvalidDataException(
+                    $"{full} has results store schema {version}; this version of simplebb-server reads schema {SchemaVersion} (upgrade it)");
+            }
+            // auto_vacuum only takes effect before the first table exists: deleted results (retention) give their
+            // pages back in steps instead of the file only ever growing.
+            Execute(connection, "PRAGMA auto_vacuum = INCREMENTAL");
+            Execute(connection, "PRAGMA journal_mode = WAL");
+            Execute(connection, "PRAGMA synchronous = FULL");
+            if (version < SchemaVersion)
+            {
+                using var create = connection.BeginTransaction();
+                Execute(connection, Schema, create);
+                Execute(connection, $"PRAGMA user_version = {SchemaVersion}", create);
+                create.Commit();
+            }
+            var reading = new SqliteConnectionStringBuilder { DataSource = full, Mode = SqliteOpenMode.ReadOnly }.ToString();
+            return new ResultStore(connection, reading) { Path = full };
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Appends <paramref name="results"/> in one transaction (one synced commit for all: group commit) and returns, for
+    /// each, the sequence number it got, or null when that (build id, builder) was recorded before (a resend, however
+    /// old). All or none: when the commit fails (a full disk, an I/O error) nothing of the batch is stored and the
+    /// exception says why; the store stays usable for the next attempt.
+    /// </summary>
+    public long?[] Append(IReadOnlyList<StoredResult> results)
+    {
+        var seqs = new long?[results.Count];
+        using var transaction = writer.BeginTransaction();
+        insertResult.Transaction = transaction;
+        var p = insertResult.Parameters;
+        for (var i = 0; i < results.Count; i++)
+        {
+            var r = results[i];
+            p[0].Value = r.BuildId;
+            p[1].Value = r.Builder;
+            p[2].Value = r.Project;
+            p[3].Value = r.Revision;
+            p[4].Value = OutcomeKinds.ToText(r.Kind);
+            p[5].Value = r.ExitCode;
+            p[6].Value = r.DurationMs;
+            p[7].Value = r.Uname.Sysname;
+            p[8].Value = r.Uname.Nodename;
+            p[9].Value = r.Uname.Release;
+            p[10].Value = r.Uname.Version;
+            p[11].Value = r.Uname.Machine;
+            p[12].Value = r.Runtime;
+            p[13].Value = (object?)r.ScriptSha256 ?? DBNull.Value;
+            p[14].Value = r.Finished.ToUnixTimeMilliseconds();
+            p[15].Value = (object?)r.Address ?? DBNull.Value;
+            p[16].Value = r.Output;
+            seqs[i] = insertResult.ExecuteScalar() is long seq ? seq : null;
+        }
+        transaction.Commit();
+        return seqs;
+    }
+
+    /// <summary>Stores a suggested build (committed and synced); returns its sequence number, or null when that id exists.</summary>
+    public long? AddBuild(SuggestedBuild build)
+    {
+        using var transaction = writer.BeginTransaction();
+        insertBuild.Transaction = transaction;
+        var p = insertBuild.Parameters;
+        p[0].Value = build.Id;
+        p[1].Value = build.Project;
+        p[2].Value = build.Revision;
+        p[3].Value = build.Suggested.ToUnixTimeMilliseconds();
+        p[4].Value = (object?)build.SuggestedBy ?? DBNull.Value;
+        p[5].Value = build.Builders;
+        var seq = insertBuild.ExecuteScalar() is long stored ? stored : (long?)null;
+        transaction.Commit();
+        return seq;
+    }
+
+    /// <summary>Where the projection <paramref name="name"/> is: the sequence number of the last result it applied (0: none).</summary>
+    public long Cursor(string name)
+    {
+        using var connection = Reader();
+        return Scalar(connection, "SELECT seq FROM cursors WHERE name = $name", ("$name", name)) is long seq ? seq : 0;
+    }
+
+    /// <summary>Records that the projection <paramref name="name"/> has applied every result up to <paramref name="seq"/>.</summary>
+    public void SetCursor(string name, long seq)
+    {
+        setCursor.Transaction = null;
+        setCursor.Parameters[0].Value = name;
+        setCursor.Parameters[1].Value = seq;
+        setCursor.ExecuteNonQuery();
+    }
+
+    /// <summary>The highest sequence number stored (0 when the store is empty).</summary>
+    public long LastSeq()
+    {
+        using var connection = Reader();
+        return Scalar(connection, "SELECT coalesce(max(seq), 0) FROM results") is long seq ? seq : 0;
+    }
+
+    /// <summary>Up to <paramref name="limit"/> results after <paramref name="seq"/>, oldest first: what a projection applies next.</summary>
+    public IReadOnlyList<StoredResult> ResultsAfter(long seq, int limit) =>
+        Results($"SELECT {ResultColumns} FROM results WHERE seq > $seq ORDER BY seq LIMIT $limit", ("$seq", seq), ("$limit", limit));
+
+    /// <summary>Every result of one build, in the order they arrived.</summary>
+    public IReadOnlyList<StoredResult> ResultsOfBuild(string buildId) =>
+        Results($"SELECT {ResultColumns} FROM results WHERE build_id = $id ORDER BY seq", ("$id", buildId));
+
+    /// <summary>A builder's results, newest first, older than <paramref name="beforeSeq"/> when given (the next page).</summary>
+    public IReadOnlyList<StoredResult> ResultsOfBuilder(string builder, long? beforeSeq, int limit) =>
+        Results($"SELECT {ResultColumns} FROM results WHERE builder = $builder AND seq < $before ORDER BY seq DESC LIMIT $limit",
+            ("$builder", builder), ("$before", beforeSeq ?? long.MaxValue), ("$limit", limit));
+
+    /// <summary>One revision of a project across builders, newest first.</summary>
+    public IReadOnlyList<StoredResult> ResultsOfRevision(string project, string revision, int limit) =>
+        Results($"SELECT {ResultColumns} FROM results WHERE project = $project AND revision = $revision ORDER BY seq DESC LIMIT $limit",
+            ("$project", project), ("$revision", revision), ("$limit", limit));
+
+    /// <summary>The latest result of each builder for a project, by builder name.</summary>
+    public IReadOnlyList<StoredResult> LatestPerBuilder(string project) =>
+        Results(
+            $"SELECT {ResultColumns} FROM results WHERE seq IN " +
+            "(SELECT max(seq) FROM results WHERE project = $project GROUP BY builder) ORDER BY builder",
+            ("$project", project));
+
+    /// <summary>A build by id, or null when it was never suggested here (or retention removed it).</summary>
+    public SuggestedBuild? Build(string id) =>
+        Builds($"SELECT {BuildColumns} FROM builds WHERE id = $id", ("$id", id)) is [var build] ? build : null;
+
+    /// <summary>A project's builds, newest first, older than <paramref name="beforeSeq"/> when given (the next page).</summary>
+    public IReadOnlyList<SuggestedBuild> BuildsOfProject(string project, long? beforeSeq, int limit) =>
+        Builds($"SELECT {BuildColumns} FROM builds WHERE project = $project AND seq < $before ORDER BY seq DESC LIMIT $limit",
+            ("$project", project), ("$before", beforeSeq ?? long.MaxValue), ("$limit", limit));
+
+    public void Dispose()
+    {
+        insertResult.Dispose();
+        insertBuild.Dispose();
+        setCursor.Dispose();
+        writer.Dispose();
+    }
+
+    private IReadOnlyList<StoredResult> Results(string sql, params (string Name, object Value)[] parameters)
+    {
+        using var connection = Reader();
+        using var command = Command(connection, sql, parameters);
+        using var reader = command.ExecuteReader();
+        var results = new List<StoredResult>();
+        while (reader.Read())
+        {
+            results.Add(new StoredResult
+            {
+                Seq = reader.GetInt64(0),
+                BuildId = reader.GetString(1),
+                Builder = reader.GetString(2),
+                Project = reader.GetString(3),
+                Revision = reader.GetString(4),
+                Kind = OutcomeKinds.Parse(reader.GetString(5)),
+                ExitCode = reader.GetInt32(6),
+                DurationMs = reader.GetInt64(7),
+                Uname = new Uname
+                {
+                    Sysname = reader.GetString(8),
+                    Nodename = reader.GetString(9),
+                    Release = reader.GetString(10),
+                    Version = reader.GetString(11),
+                    Machine = reader.GetString(12),
+                },
+                Runtime = reader.GetString(13),
+                ScriptSha256 = reader.IsDBNull(14) ? null : reader.GetString(14),
+                Finished = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(15)),
+                Address = reader.IsDBNull(16) ? null : reader.GetString(16),
+                Output = reader.GetString(17),
+            });
+        }
+        return results;
+    }
+
+    private IReadOnlyList<SuggestedBuild> Builds(string sql, params (string Name, object Value)[] parameters)
+    {
+        using var connection = Reader();
+        using var command = Command(connection, sql, parameters);
+        using var reader = command.ExecuteReader();
+        var builds = new List<SuggestedBuild>();
+        while (reader.Read())
+        {
+            builds.Add(new SuggestedBuild
+            {
+                Seq = reader.GetInt64(0),
+                Id = reader.GetString(1),
+                Project = reader.GetString(2),
+                Revision = reader.GetString(3),
+                Suggested = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
+                SuggestedBy = reader.IsDBNull(5) ? null : reader.GetString(5),
+                Builders = reader.GetInt32(6),
+            });
+        }
+        return builds;
+    }
+
+    private SqliteConnection Reader()
+    {
+        var connection = new SqliteConnection(readOnly);
+        connection.Open();
+        return connection;
+    }
+
+    private SqliteCommand Prepare(string sql, params string[] names)
+    {
+        var command = writer.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in names)
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+        return command;
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, string sql, (string Name, object Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+        return command;
+    }
+
+    private static object? Scalar(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)
+    {
+        using var command = Command(connection, sql, parameters);
+        return command.ExecuteScalar();
+    }
+
+    private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// Schema 1. Sequence numbers never go back (AUTOINCREMENT), so a projection's cursor stays valid after retention
+    /// deletes the oldest rows. Times are Unix milliseconds (UTC). The indexes serve what the pages and the API ask:
+    /// a project's builds and results newest first, a builder's results, one revision across builders, the latest
+    /// result per (project, builder).
+    /// </summary>
+    private const string Schema = """
+        CREATE TABLE builds (
+            seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+            id           TEXT NOT NULL UNIQUE,
+            project      TEXT NOT NULL,
+            revision     TEXT NOT NULL,
+            suggested    INTEGER NOT NULL,
+            suggested_by TEXT,
+            builders     INTEGER NOT NULL
+        );
+        CREATE INDEX builds_by_project ON builds (project, seq);
+        CREATE TABLE results (
+            seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+            build_id      TEXT NOT NULL,
+            builder       TEXT NOT NULL,
+            project       TEXT NOT NULL,
+            revision      TEXT NOT NULL,
+            kind          TEXT NOT NULL,
+            exit_code     INTEGER NOT NULL,
+            duration_ms   INTEGER NOT NULL,
+            sysname       TEXT NOT NULL,
+            nodename      TEXT NOT NULL,
+            release       TEXT NOT NULL,
+            version       TEXT NOT NULL,
+            machine       TEXT NOT NULL,
+            runtime       TEXT NOT NULL,
+            script_sha256 TEXT,
+            finished      INTEGER NOT NULL,
+            address       TEXT,
+            output        TEXT NOT NULL,
+            UNIQUE (build_id, builder)
+        );
+        CREATE INDEX results_by_project_builder ON results (project, builder, seq);
+        CREATE INDEX results_by_builder ON results (builder, seq);
+        CREATE INDEX results_by_revision ON results (project, revision, seq);
+        CREATE TABLE cursors (
+            name TEXT PRIMARY KEY,
+            seq  INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """;
+}
