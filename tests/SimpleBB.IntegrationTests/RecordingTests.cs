@@ -87,7 +87,8 @@ public sealed class RecordingTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(0, LogFiles.Count(server.LogPath, "Recording resumed"));
         File.Delete(filler);
         await Eventually.TrueAsync(() => server.Server.Recorder.PausedReason is null, "recording to resume by itself");
-        Assert.Equal(1, LogFiles.Count(server.LogPath, "Recording resumed"));
+        // The line follows the state change, so it is waited for; that it is there once is checked at the end.
+        await Eventually.TrueAsync(() => LogFiles.Count(server.LogPath, "Recording resumed") >= 1, "the server to log that recording resumed");
         await Eventually.TrueAsync(() => builder.Agent.Outbox.Count == 0, "the kept result to be recorded");
         ids.Add(await SuggestAsync(server.Port, "after"));
         await server.WaitForLogAsync($"[build {ids[2]}] from");
@@ -101,6 +102,7 @@ public sealed class RecordingTests(ITestOutputHelper output) : IDisposable
         }
         Assert.All(File.ReadAllLines(server.LogPath), line => Assert.Matches(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} [+-]\d\d:\d\d \[", line));
         Assert.Equal(1, LogFiles.Count(builder.LogPath, "Connected to server"));
+        Assert.Equal(1, LogFiles.Count(server.LogPath, "Recording resumed"));
     }
 
     [Fact]

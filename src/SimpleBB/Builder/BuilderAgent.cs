@@ -236,7 +236,13 @@ public sealed class BuilderAgent
             var share = Math.Max(ProtocolLimits.OutputChunkRawBytes, _options.LiveOutputBytesPerTick / running.Length);
             foreach (var build in running)
             {
-                SendOutput(link, build, share);
+                lock (build)
+                {
+                    if (!build.Finished)
+                    {
+                        SendOutput(link, build, share);
+                    }
+                }
             }
         }
     }
@@ -495,11 +501,17 @@ public sealed class BuilderAgent
     /// <summary>Sends what is left of a finished build's output, before its result, when the server takes live output.</summary>
     private void FinishOutput(StreamedBuild build)
     {
-        if (_link is not { } link || link.Client.Welcome.Protocol < ProtocolLimits.WatchAndStopVersion)
+        lock (build)
         {
-            return; // nobody takes live output: nothing to say about it
+            // Output goes before the result on the connection: a chunk after it would reach a build the server has
+            // already completed (its output file finished, its waiting suggester answered).
+            build.Finished = true;
+            if (_link is not { } link || link.Client.Welcome.Protocol < ProtocolLimits.WatchAndStopVersion)
+            {
+                return; // nobody takes live output: nothing to say about it
+            }
+            SendOutput(link, build, int.MaxValue);
         }
-        SendOutput(link, build, int.MaxValue);
         if (build.Output.TotalSkipped > 0)
         {
             _log.Information("Live output of build {BuildId}: {Skipped} bytes were not sent (printed faster than sent, or no connection)",

@@ -14,6 +14,12 @@ internal sealed class StreamedBuild(RunningBuild run, object gate, LiveOutput ou
     /// <summary>The first id, for the builder's log.</summary>
     public string FirstId { get; } = run.Builds[0].Id;
 
+    /// <summary>
+    /// Set (under <c>lock (this)</c>) when the build's last output has been sent and its result is next: the periodic
+    /// sender may still hold this build from before it finished, and must not send a chunk after the result.
+    /// </summary>
+    public bool Finished { get; set; }
+
     /// <summary>The ids to send chunks for now.</summary>
     public string[] Ids
     {
