@@ -90,6 +90,9 @@ public sealed class StatusTests : IDisposable
         var builder = BuilderFixture.Start(_dir.Path, server.Port, "alpha", _dir["scripts"]);
         await Eventually.TrueAsync(() => Kinds().Contains("connected"), "the connected event");
         await WaitAsync(server.Port, "foo");
+        // The result event is published once the result is recorded, which may be just after the waiting suggester
+        // has its answer: the builder leaves only after it, so the order below is the server's, not the test's timing.
+        await Eventually.TrueAsync(() => Kinds().Contains("result"), "the result event");
         await builder.DisposeAsync();
         await Eventually.TrueAsync(() => Kinds().Contains("disconnected"), "the disconnected event");
         await stop.CancelAsync();
