@@ -15,9 +15,13 @@ public sealed class ChildStartTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    /// <summary>A script body that records its signal state, session, stdin, and what a broken pipe prints, as &lt;prefix&gt;.*.</summary>
+    /// <summary>
+    /// A script body that records its signal state, session, stdin, and what a broken pipe prints, as &lt;prefix&gt;.*.
+    /// The shell reads its own status with a builtin: a child (grep) reading it could catch the shell while it forks,
+    /// when dash blocks every signal for a moment.
+    /// </summary>
     private string Probe(string prefix) => $$"""
-        grep -E '^(SigIgn|SigBlk):' /proc/$$/status > {{_dir[prefix + ".signals"]}}
+        while IFS= read -r line; do case "$line" in SigBlk:*|SigIgn:*) echo "$line";; esac; done < /proc/$$/status > {{_dir[prefix + ".signals"]}}
         set -- $(cut -d' ' -f1,6 /proc/$$/stat)
         [ "$1" = "$2" ] && echo leader > {{_dir[prefix + ".session"]}} || echo "pid $1 session $2" > {{_dir[prefix + ".session"]}}
         readlink /proc/$$/fd/0 > {{_dir[prefix + ".stdin"]}}
