@@ -6,6 +6,13 @@ namespace SimpleBB.Hosting;
 /// <summary>Version strings sent in hello/welcome and results.</summary>
 public static class ProductInfo
 {
+    /// <summary>
+    /// The assembly's informational version ("0.2.0+&lt;commit&gt;"), read once: reading an attribute is reflection,
+    /// which costs a NativeAOT executable a noticeable part of its start.
+    /// </summary>
+    private static readonly string Informational =
+        typeof(ProductInfo).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+
     /// <summary>SimpleBB's version, without the source revision suffix.</summary>
     public static string Version { get; } = ReadVersion();
 
@@ -20,9 +27,6 @@ public static class ProductInfo
 
     /// <summary>What --version prints: "simplebb-server 0.2.0 (commit abc1234)", one line, as people paste it in reports.</summary>
     public static string VersionLine(string program) => Commit is { } commit ? $"{program} {Version} (commit {commit})" : $"{program} {Version}";
-
-    private static string Informational =>
-        typeof(ProductInfo).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
 
     private static string ReadVersion()
     {
