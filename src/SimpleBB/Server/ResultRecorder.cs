@@ -275,8 +275,9 @@ internal sealed class ResultRecorder
 
         foreach (var (_, result, entry) in fresh)
         {
-            _registry.AnswerFor(entry.Id, entry.Builder)?.Send(result with { Builder = entry.Builder });
+            // Status and the result event first: whoever has the answer and then asks status sees the result there.
             Publish(entry);
+            _registry.AnswerFor(entry.Id, entry.Builder)?.Send(result with { Builder = entry.Builder });
         }
         Derive(entries);
         if (_hooks is not null)
