@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using SimpleBB.Protocol;
-using SimpleBB.Server;
 using SimpleBB.Store;
 using SimpleBB.Tests.Support;
 
@@ -30,19 +29,12 @@ public sealed class HistoryImportTests : IDisposable
     };
 
     [Fact]
-    public void A_journal_written_by_the_current_server_is_imported_once_from_both_parts_and_renamed()
+    public void A_journal_written_by_the_server_before_the_store_is_imported_once_from_both_parts_and_renamed()
     {
-        using (var journal = new ResultJournal(Journal, maxBytes: 4096, hooks: true))
-        {
-            journal.Open(_ => { });
-            for (var i = 1; i <= 40; i++)
-            {
-                journal.Append([Entry($"a-{i}", i % 3 == 0 ? "FAILED 2" : "SUCCESS", i % 3 == 0 ? 2 : 0)]);
-                journal.MarkDerived();
-                journal.MarkHooked($"a-{i}", "b1");
-            }
-        }
-        Assert.True(File.Exists(Journal + ".1"), "the journal rotated, so both parts are imported");
+        // Written by version 0.2's ResultJournal (40 results, rotated at 4 KiB, with its header, derived and hooked markers).
+        var fixtures = Path.Combine(AppContext.BaseDirectory, "Fixtures", "journal-0.2");
+        File.Copy(Path.Combine(fixtures, "history.jsonl"), Journal);
+        File.Copy(Path.Combine(fixtures, "history.jsonl.1"), Journal + ".1");
         var firstInOlderPart = HistoryImport.Parse(File.ReadLines(Journal + ".1").First(l => l.Contains("\"id\"")))!.BuildId;
         using var store = ResultStore.Open(_dir.File("simplebb.db"));
 

@@ -1,16 +1,17 @@
+using Microsoft.Data.Sqlite;
 using Serilog.Core;
 using SimpleBB.IntegrationTests.Infrastructure;
 using SimpleBB.Protocol;
 using SimpleBB.Server;
+using SimpleBB.Store;
 using SimpleBB.Tests.Support;
 
 namespace SimpleBB.Tests;
 
-/// <summary>The recorder without sockets: a journal on a disk that fails on demand, server.log in memory, fake peers.</summary>
+/// <summary>The recorder without sockets: a real results store (made to fill up on demand), server.log in memory, fake peers.</summary>
 public sealed class ResultRecorderTests : IAsyncDisposable
 {
     private readonly TempDirectory _dir = new();
-    private readonly DiskFaults _faults = new();
     private readonly MemoryResultLog _log = new();
     private readonly BuildRegistry _registry = new(Logger.None, new BuildIds(DateTimeOffset.UtcNow), 1000, 1000);
     private readonly LatestResults _latest = new(100);
@@ -26,29 +27,47 @@ public sealed class ResultRecorderTests : IAsyncDisposable
     {
         foreach (var (recorder, run) in _running)
         {
-            recorder.Complete();
-            await run.WaitAsync(TimeSpan.FromSeconds(10));
+            await StopAsync(recorder, run);
         }
+        SqliteConnection.ClearAllPools();
         _dir.Dispose();
     }
 
-    private string JournalPath => _dir.File("history.jsonl");
+    private string StorePath => _dir.File("simplebb.db");
 
     private ResultRecorder Start(EventHub? events = null)
     {
-        var journal = new ResultJournal(JournalPath, 1 << 20, p => new FaultyFile(p, _faults));
-        var recorder = new ResultRecorder(Logger.None, journal, _log, null, _registry, _latest, events ?? new EventHub(),
+        var recorder = new ResultRecorder(Logger.None, StorePath, null, _log, null, _registry, _latest, 100, events ?? new EventHub(),
             new RecorderOptions { RetryMin = TimeSpan.FromMilliseconds(10), RetryMax = TimeSpan.FromMilliseconds(50) });
         recorder.Open();
         _running.Add((recorder, recorder.RunAsync()));
         return recorder;
     }
 
+    private static async Task StopAsync(ResultRecorder recorder, Task run)
+    {
+        recorder.Complete();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+        recorder.Store.Dispose();
+    }
+
+    /// <summary>Stops the recorder as the server does at shutdown.</summary>
+    private async Task StopAllAsync()
+    {
+        foreach (var (recorder, run) in _running)
+        {
+            await StopAsync(recorder, run);
+        }
+        _running.Clear();
+    }
+
     private string Dispatch() => _registry.Dispatch("foo", "master").Id;
 
-    private static ResultMessage Result(string id) => new()
+    /// <summary>A result; a long output needs new pages in the store, so it is refused at once when the store is full.</summary>
+    private static ResultMessage Result(string id, int outputBytes = 0) => new()
     {
-        Id = id, Project = "foo", Revision = "master", ExitCode = 0, DurationMs = 3, Runtime = ".NET 10.0.12", Output = "built\n",
+        Id = id, Project = "foo", Revision = "master", ExitCode = 0, DurationMs = 3, Runtime = ".NET 10.0.12",
+        Output = outputBytes == 0 ? "built\n" : new string('x', outputBytes),
         Uname = new Uname { Sysname = "Linux", Nodename = "n", Release = "6.1", Version = "#1", Machine = "x86_64" },
     };
 
@@ -56,16 +75,14 @@ public sealed class ResultRecorderTests : IAsyncDisposable
 
     private int Refusals(string id) => _builder.SentOf<ErrorMessage>().Count(e => e.Id == id && e.Code == ErrorCodes.CannotRecord);
 
-    private List<ResultStatus> Journal()
+    private IReadOnlyList<StoredResult> Stored()
     {
-        using var journal = new ResultJournal(JournalPath, 1 << 20);
-        var entries = new List<ResultStatus>();
-        journal.Open(entries.Add);
-        return entries;
+        using var store = ResultStore.Open(StorePath);
+        return store.ResultsAfter(0, 10_000);
     }
 
     [Fact]
-    public async Task A_result_is_acknowledged_once_its_journal_entry_is_durable_and_its_log_line_is_derived_from_it()
+    public async Task A_result_is_acknowledged_once_it_is_committed_to_the_store_and_its_log_line_is_derived_from_it()
     {
         var recorder = Start();
         var id = Dispatch();
@@ -73,10 +90,10 @@ public sealed class ResultRecorderTests : IAsyncDisposable
         await recorder.EnqueueAsync(_builder, Result(id), default);
         await Eventually.TrueAsync(() => Acks(id) == 1, "the ack");
 
-        var entry = Assert.Single(Journal());
-        Assert.Equal((id, "b1", "127.0.0.1:5000", "built\n"), (entry.Id, entry.Builder, entry.Address, entry.Output));
+        var row = Assert.Single(recorder.Store.ResultsOfBuild(id));
+        Assert.Equal((id, "b1", "127.0.0.1:5000", "built\n", OutcomeKind.Success), (row.BuildId, row.Builder, row.Address, row.Output, row.Kind));
         await Eventually.TrueAsync(() => _log.Count(id, "b1") == 1, "the log line");
-        Assert.Equal(MemoryResultLog.Line(entry), Assert.Single(_log.Lines));
+        Assert.Equal(MemoryResultLog.Line(row.ToStatus(withOutput: true)), Assert.Single(_log.Lines));
         Assert.Equal("SUCCESS", Assert.Single(_latest.All()).Outcome);
     }
 
@@ -88,16 +105,14 @@ public sealed class ResultRecorderTests : IAsyncDisposable
         await first.EnqueueAsync(_builder, Result(id), default);
         await first.EnqueueAsync(_builder, Result(id), default);
         await Eventually.TrueAsync(() => Acks(id) == 2, "both acks");
-        var (recorder, run) = _running[0];
-        recorder.Complete();
-        await run;
-        _running.Clear();
+        await StopAllAsync();
 
         var second = Start();
         await second.EnqueueAsync(_builder, Result(id), default);
         await Eventually.TrueAsync(() => Acks(id) == 3, "the third ack");
 
-        Assert.Single(Journal());
+        await StopAllAsync();
+        Assert.Single(Stored());
         Assert.Equal(1, _log.Count(id, "b1"));
     }
 
@@ -111,7 +126,7 @@ public sealed class ResultRecorderTests : IAsyncDisposable
         await Eventually.TrueAsync(() => stranger.SentOf<ErrorMessage>().Any(), "the refusal");
 
         Assert.Equal(ErrorCodes.UnknownBuild, Assert.Single(stranger.SentOf<ErrorMessage>()).Code);
-        Assert.Empty(Journal());
+        Assert.Empty(recorder.Store.ResultsAfter(0, 10));
         Assert.Empty(_log.Lines);
     }
 
@@ -123,42 +138,46 @@ public sealed class ResultRecorderTests : IAsyncDisposable
         events.Follow(follower);
         var recorder = Start(events);
         var id = Dispatch();
-        _faults.Full = true;
+        recorder.Store.LimitGrowthForTest(0);
 
-        await recorder.EnqueueAsync(_builder, Result(id), default);
+        await recorder.EnqueueAsync(_builder, Result(id, outputBytes: 20_000), default);
         await Eventually.TrueAsync(() => Refusals(id) == 1, "the result to be refused");
 
         Assert.StartsWith("disk full", recorder.PausedReason);
         Assert.Equal(0, Acks(id));
         Assert.Null(_builder.DroppedWith);
         Assert.Contains(follower.SentOf<EventMessage>(), e => e.Kind == "recording" && e.Detail!.StartsWith("paused: disk full", StringComparison.Ordinal));
-        await recorder.EnqueueAsync(_builder, Result(id), default); // the builder's periodic resend, still refused
+        await recorder.EnqueueAsync(_builder, Result(id, outputBytes: 20_000), default); // the builder's periodic resend, still refused
         await Eventually.TrueAsync(() => Refusals(id) == 2, "the resend to be refused");
 
-        _faults.Full = false;
+        recorder.Store.LimitGrowthForTest(null);
         await Eventually.TrueAsync(() => recorder.PausedReason is null, "recording to resume");
-        await recorder.EnqueueAsync(_builder, Result(id), default);
+        await recorder.EnqueueAsync(_builder, Result(id, outputBytes: 20_000), default);
         await Eventually.TrueAsync(() => Acks(id) == 1, "the ack after space returned");
 
-        Assert.Single(Journal());
+        Assert.Single(recorder.Store.ResultsOfBuild(id));
         Assert.Equal(1, _log.Count(id, "b1"));
         Assert.Contains(follower.SentOf<EventMessage>(), e => e.Kind == "recording" && e.Detail == "resumed");
         Assert.Null(_builder.DroppedWith);
     }
 
     [Fact]
-    public async Task Disk_full_on_the_nth_journal_write_leaves_every_acknowledged_result_recorded_once()
+    public async Task A_disk_that_fills_up_between_batches_leaves_every_acknowledged_result_recorded_once()
     {
         var recorder = Start();
-        var ids = Enumerable.Range(0, 20).Select(_ => Dispatch()).ToList();
-        _faults.FailAppendAt = 4;
-        _faults.TornBytes = 25;
+        var ids = Enumerable.Range(0, 40).Select(_ => Dispatch()).ToList();
 
-        foreach (var id in ids)
+        for (var i = 0; i < ids.Count; i++)
         {
-            await recorder.EnqueueAsync(_builder, Result(id), default);
-            await Eventually.TrueAsync(() => Acks(id) + Refusals(id) > 0, "an answer to " + id);
+            if (i == 4)
+            {
+                recorder.Store.LimitGrowthForTest(0); // full once the pages the store has are used up
+            }
+            await recorder.EnqueueAsync(_builder, Result(ids[i]), default);
+            await Eventually.TrueAsync(() => Acks(ids[i]) + Refusals(ids[i]) > 0, "an answer to " + ids[i]);
         }
+        Assert.True(ids.Sum(Refusals) >= 1, "the store filled up, so some result was refused");
+        recorder.Store.LimitGrowthForTest(null);
         await Eventually.TrueAsync(() => recorder.PausedReason is null, "recording to resume");
         foreach (var id in ids.Where(id => Acks(id) == 0))
         {
@@ -166,14 +185,14 @@ public sealed class ResultRecorderTests : IAsyncDisposable
         }
         await Eventually.TrueAsync(() => ids.All(id => Acks(id) >= 1), "every result to be acknowledged");
 
-        var journal = Journal();
-        Assert.Equal(ids.Order(), journal.Select(e => e.Id).Order());
-        Assert.All(ids, id => Assert.Equal(1, _log.Count(id, "b1")));
-        Assert.True(ids.Sum(Refusals) >= 1, "the fourth write failed, so some result was refused");
+        var stored = recorder.Store.ResultsAfter(0, 1000);
+        Assert.Equal(ids.Order(), stored.Select(r => r.BuildId).Order());
+        Assert.Equal(Enumerable.Range(1, ids.Count).Select(i => (long)i), stored.Select(r => r.Seq)); // no gap, no double
+        await Eventually.TrueAsync(() => ids.All(id => _log.Count(id, "b1") == 1), "one line each");
     }
 
     [Fact]
-    public async Task A_server_log_failure_after_the_journal_write_keeps_the_ack_and_the_line_is_written_exactly_once()
+    public async Task A_server_log_failure_after_the_commit_keeps_the_ack_and_the_line_is_written_exactly_once()
     {
         var recorder = Start();
         var written = Dispatch();
@@ -181,7 +200,7 @@ public sealed class ResultRecorderTests : IAsyncDisposable
 
         _log.FailAfterNextWrite = true; // the line reaches server.log, then the sync fails
         await recorder.EnqueueAsync(_builder, Result(written), default);
-        await Eventually.TrueAsync(() => Acks(written) == 1, "the ack: the journal has it");
+        await Eventually.TrueAsync(() => Acks(written) == 1, "the ack: the store has it");
         await Eventually.TrueAsync(() => recorder.PausedReason is null, "recording to resume");
         Assert.Equal(1, _log.Count(written, "b1"));
 
@@ -195,35 +214,34 @@ public sealed class ResultRecorderTests : IAsyncDisposable
 
         await Eventually.TrueAsync(() => recorder.PausedReason is null, "recording to resume");
         Assert.Equal(1, _log.Count(written, "b1"));
-        Assert.Equal(2, Journal().Count);
+        Assert.Equal(2, recorder.Store.LastSeq());
     }
 
     [Fact]
-    public async Task Entries_a_crash_left_underived_get_their_missing_log_line_at_start_and_no_second_one()
+    public async Task Results_a_crash_left_underived_get_their_missing_log_line_at_start_and_no_second_one()
     {
         var before = Start();
         var logged = Dispatch();
         var lost = Dispatch();
         await before.EnqueueAsync(_builder, Result(logged), default);
         await Eventually.TrueAsync(() => _log.Count(logged, "b1") == 1, "the first line");
-        var (recorder, run) = _running[0];
-        recorder.Complete();
-        await run;
-        _running.Clear();
-        // A crash after the journal write of the second result and before its line: the journal has no marker after it.
-        using (var journal = new ResultJournal(JournalPath, 1 << 20))
+        await StopAllAsync();
+        using (var store = ResultStore.Open(StorePath))
         {
-            journal.Open(_ => { });
-            journal.Append([ResultJournalTests.Entry(lost)]);
+            // A crash after the commit of the second result and before its line...
+            store.Append([StoredResult.From(Result(lost), "b1", "127.0.0.1:5000", DateTimeOffset.Now)]);
+            // ...and the cursor saved after the first line was lost too (say, to a power cut): its line is there already.
+            store.SetCursors([(ResultRecorder.ServerLogCursor, 0), (ResultRecorder.OutputFilesCursor, 0)]);
         }
-        // ...and the first result's marker was lost too (say, to a power cut): its line is there already.
-        var text = File.ReadAllText(JournalPath).Replace("{\"derived\":true}\n", "", StringComparison.Ordinal);
-        File.WriteAllText(JournalPath, text);
+        SqliteConnection.ClearAllPools();
 
-        Start();
+        var after = Start();
 
         await Eventually.TrueAsync(() => _log.Count(lost, "b1") == 1, "the missing line");
         Assert.Equal(1, _log.Count(logged, "b1"));
         Assert.Equal(2, _log.Lines.Length);
+        await StopAllAsync();
+        using var reopened = ResultStore.Open(StorePath);
+        Assert.Equal(2, reopened.Cursor(ResultRecorder.ServerLogCursor)); // saved once the line is synced
     }
 }

@@ -26,11 +26,11 @@ public sealed class ServerLogResultsTests : IDisposable
         using (sink)
         using (log)
         {
-            results.Write([ResultJournalTests.Entry("mx-1"), ResultJournalTests.Entry("mx-2", output: "")]);
+            results.Write([Results.Entry("mx-1"), Results.Entry("mx-2", output: "")]);
         }
 
         var lines = File.ReadAllLines(_dir.File("server.log"));
-        var at = ResultJournalTests.Entry("mx-1").Finished.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss.fff zzz", System.Globalization.CultureInfo.InvariantCulture);
+        var at = Results.Entry("mx-1").Finished.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss.fff zzz", System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal($"{at} [INF] SUCCESS foo/master on b1 (Linux 6.1 x86_64, .NET 10.0.12) in 5 ms [build mx-1] from 127.0.0.1:5000, output in logs/foo/mx-1-b1.log", lines[0]);
         Assert.EndsWith("[build mx-2] from 127.0.0.1:5000", lines[1]);
     }
@@ -44,13 +44,13 @@ public sealed class ServerLogResultsTests : IDisposable
         {
             var from = results.Position;
             log.Information("something else happened");
-            results.Write([ResultJournalTests.Entry("mx-1")]); // rotates: the line is now in server.log.1
+            results.Write([Results.Entry("mx-1")]); // rotates: the line is now in server.log.1
             log.Information("and more");
 
             Assert.True(File.Exists(_dir.File("server.log.1")));
-            var missing = results.Missing([ResultJournalTests.Entry("mx-1"), ResultJournalTests.Entry("mx-2")], from);
+            var missing = results.Missing([Results.Entry("mx-1"), Results.Entry("mx-2")], from);
             Assert.Equal(["mx-2"], missing.Select(e => e.Id));
-            Assert.Equal(["mx-2"], results.Missing([ResultJournalTests.Entry("mx-1"), ResultJournalTests.Entry("mx-2")], -1).Select(e => e.Id));
+            Assert.Equal(["mx-2"], results.Missing([Results.Entry("mx-1"), Results.Entry("mx-2")], -1).Select(e => e.Id));
         }
     }
 
@@ -62,7 +62,7 @@ public sealed class ServerLogResultsTests : IDisposable
         using (sink)
         using (log)
         {
-            results.Write([ResultJournalTests.Entry("mx-1")]);
+            results.Write([Results.Entry("mx-1")]);
         }
 
         var lines = File.ReadAllLines(_dir.File("server.log"));

@@ -186,6 +186,7 @@ public sealed class FileLogSink : ILogEventSink, IDisposable
     private void Rotate()
     {
         var length = _file.Length;
+        _file.Flush(flushToDisk: true); // the lines of the part that is closed now reach the disk before anyone relies on them
         _writer.Dispose();
         _rotatedBytes += length;
         _previousPartBytes = length;

@@ -12,8 +12,14 @@ internal interface IResultLog
     /// <summary>Where the next line will be written; -1 when that cannot be known (the file cannot be written).</summary>
     long Position { get; }
 
-    /// <summary>Writes one line per entry and syncs them to disk; throws <see cref="IOException"/> when they may not all be there.</summary>
+    /// <summary>
+    /// Writes one line per entry into the file (not yet synced to disk: see <see cref="Sync"/>); throws
+    /// <see cref="IOException"/> when they may not all be there.
+    /// </summary>
     void Write(IReadOnlyList<ResultStatus> entries);
+
+    /// <summary>Syncs every line written so far to disk; throws <see cref="IOException"/> when that fails.</summary>
+    void Sync();
 
     /// <summary>
     /// The entries whose exact line is not in the log at or after <paramref name="from"/> (a <see cref="Position"/>

@@ -9,10 +9,10 @@ namespace SimpleBB.Server;
 /// <summary>
 /// Each build's output as logs/&lt;project&gt;/&lt;build-id&gt;-&lt;builder&gt;.log beside server.log, so the log line can
 /// point at it. A builder that speaks protocol 3 streams the output while the build runs: each chunk is appended as it
-/// arrives (up to a cap per file). When the result is recorded the file is completed from the journal entry: a file
+/// arrives (up to a cap per file). When the result is recorded the file is completed from the stored result: a file
 /// with no live output gets the result's tail; one whose live output is incomplete gets a note and the tail; a complete
 /// one is left alone. Completing is idempotent (a file that already ends with the tail is not touched), so it can run
-/// again after a crash. The newest files per project are kept.
+/// again after a crash. Every file is kept (the results store keeps every result too).
 /// </summary>
 internal sealed class OutputFiles(string root, ILogger log, long maxFileBytes = OutputFiles.DefaultMaxFileBytes,
     int maxLiveFiles = OutputFiles.DefaultMaxLiveFiles)
@@ -20,12 +20,9 @@ internal sealed class OutputFiles(string root, ILogger log, long maxFileBytes = 
     /// <summary>The default cap of one output file, like the builder's cap of its own copy.</summary>
     public const long DefaultMaxFileBytes = 100L * 1024 * 1024;
 
-    private const int KeepPerProject = 200;
-
     /// <summary>Builds with live output tracked at once by default; beyond it the oldest are forgotten.</summary>
     public const int DefaultMaxLiveFiles = 10_000;
 
-    private readonly Dictionary<string, int> _writesPerProject = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Id, string Builder), LiveFile> _live = new();
     private int _warnedTooMany;
 
@@ -144,7 +141,6 @@ internal sealed class OutputFiles(string root, ILogger log, long maxFileBytes = 
                 continue;
             }
             var path = Path.Combine(root, RelativePath(entry.Project, entry.Id, entry.Builder));
-            var folder = Path.GetDirectoryName(path)!;
             try
             {
                 Complete(path, entry);
@@ -152,11 +148,6 @@ internal sealed class OutputFiles(string root, ILogger log, long maxFileBytes = 
             catch (UnauthorizedAccessException ex)
             {
                 throw new IOException($"cannot write {path}: {ex.Message}", ex);
-            }
-            var count = _writesPerProject[folder] = _writesPerProject.GetValueOrDefault(folder) + 1;
-            if (count % 50 == 0)
-            {
-                Prune(folder);
             }
         }
     }
@@ -222,20 +213,5 @@ internal sealed class OutputFiles(string root, ILogger log, long maxFileBytes = 
         var actual = new byte[expected.Length];
         stream.ReadExactly(actual);
         return actual.AsSpan().SequenceEqual(expected);
-    }
-
-    private void Prune(string folder)
-    {
-        try
-        {
-            foreach (var old in new DirectoryInfo(folder).GetFiles("*.log").OrderByDescending(f => f.LastWriteTimeUtc).Skip(KeepPerProject))
-            {
-                old.Delete();
-            }
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            log.Warning("Cannot remove old build output in {Folder}: {Reason}", folder, ex.Message);
-        }
     }
 }

@@ -1,133 +1,169 @@
 using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
 using Serilog;
 using SimpleBB.Protocol;
+using SimpleBB.Store;
 
 namespace SimpleBB.Server;
 
 /// <summary>
-/// The only writer of results. Sessions hand results over; one loop takes whatever is queued, decides each (duplicate,
-/// unknown, or new), appends the new ones to the <see cref="ResultJournal"/> with one sync for the whole batch, and only
-/// then acknowledges them. Everything else is derived from the journal entries afterwards: the server.log lines, the
-/// output files, status, the events and the answers to waiting suggesters.
+/// The only writer of results. Sessions hand results over; one loop takes whatever is queued, decides each (a resend,
+/// unknown, or new), appends the new ones to the <see cref="ResultStore"/> in one synced transaction for the whole
+/// batch (group commit), and only then acknowledges them. What people see is derived from the store afterwards, in
+/// this order, each step applying results in sequence order and keeping its own cursor:
+/// <list type="number">
+/// <item>server.log: the result's line (written at once, synced with the cursor a moment later; after a crash the
+/// lines after the cursor are compared with the file, so none is written twice or missed);</item>
+/// <item>the output files (completed idempotently);</item>
+/// <item>status, the result event and the answer to a waiting suggester (in memory: rebuilt from the store at start);</item>
+/// <item>the result hooks (<see cref="ResultHooks"/> reads the store from its own cursor, up to what step 2 has done).</item>
+/// </list>
+/// So whoever gets an answer or an event finds the line in server.log and the output file already there.
 /// <para>
 /// A failure to write anything on this path is a state, not a death: recording pauses (one error line), results are
 /// answered with <c>cannot-record</c> instead of an ack (builders keep them in their outboxes and send them again),
-/// suggestions are refused, and the loop retries with a growing delay until the disk takes writes again. Being
-/// single-threaded, it needs no lock for the set of results already recorded.
-/// </para>
-/// <para>
-/// With a result hook, each recorded result is then handed to <see cref="ResultHooks"/> (which never waits), with the
-/// previous outcome of its project on its builder; at start the results whose hook had not ended are handed over first.
+/// suggestions are refused, and the loop retries with a growing delay until the disk takes writes again.
 /// </para>
 /// </summary>
 internal sealed class ResultRecorder
 {
     private const int MaxBatch = 1024;
 
+    /// <summary>The cursors' names in the store.</summary>
+    internal const string ServerLogCursor = "server.log";
+    internal const string OutputFilesCursor = "output-files";
+    internal const string HooksCursor = "hooks";
+
+    /// <summary>Under a steady stream of results, server.log is synced and the cursors saved at least this often.</summary>
+    private static readonly TimeSpan CheckpointEvery = TimeSpan.FromSeconds(1);
+
     private readonly Channel<(IPeer Peer, ResultMessage Result)> _queue =
         Channel.CreateBounded<(IPeer, ResultMessage)>(new BoundedChannelOptions(8192) { SingleReader = true });
 
     private readonly ILogger _log;
-    private readonly ResultJournal _journal;
+    private readonly string _storePath;
+    private readonly string? _importFrom;
     private readonly IResultLog _resultLog;
     private readonly OutputFiles? _outputs;
     private readonly BuildRegistry _registry;
     private readonly LatestResults _latest;
+    private readonly int _latestCapacity;
     private readonly EventHub _events;
-    private readonly RecentSet _recorded;
     private readonly RecorderOptions _options;
     private readonly ResultHooks? _hooks;
+    private ResultStore? _store;
 
-    /// <summary>The previous outcome per project and builder, for the hooks' SIMPLEBB_LAST_RESULT (only with hooks).</summary>
-    private readonly LastOutcomes? _lastOutcomes;
+    /// <summary>The last result committed to the store.</summary>
+    private long _committed;
 
-    /// <summary>Journal entries whose server.log line or output file may be missing; bounded by one batch (none are added while paused).</summary>
-    private readonly List<ResultStatus> _pending = [];
+    /// <summary>The last result whose server.log line is written; <see cref="_logSynced"/>: and synced.</summary>
+    private long _logApplied;
+    private long _logSynced;
 
-    /// <summary>Where in server.log the pending entries' lines would be (-1: anywhere).</summary>
-    private long _pendingFrom = -1;
+    /// <summary>The last result whose output file is complete.</summary>
+    private long _outputsApplied;
 
+    /// <summary>The last result published to status, events and waiting suggesters.</summary>
+    private long _published;
+
+    /// <summary>What the store's cursors say (saved at checkpoints).</summary>
+    private (long Log, long Outputs) _saved;
+
+    /// <summary>Where in server.log the lines after <see cref="_logApplied"/> would be, if a write failed (-1: anywhere).</summary>
+    private long _logFrom = -1;
+
+    private long _lastCheckpoint;
     private volatile string? _paused;
     private long _pausedAt;
     private long _nextRetry;
     private TimeSpan _retryDelay;
 
-    public ResultRecorder(ILogger log, ResultJournal journal, IResultLog resultLog, OutputFiles? outputs, BuildRegistry registry,
-        LatestResults latest, EventHub events, RecorderOptions options, ResultHooks? hooks = null)
+    /// <summary>
+    /// Takes the results store's path (created when missing) and the result journal of earlier versions to import once
+    /// when it exists (history.jsonl; null: none); opened by <see cref="Open"/>.
+    /// </summary>
+    public ResultRecorder(ILogger log, string storePath, string? importFrom, IResultLog resultLog, OutputFiles? outputs, BuildRegistry registry,
+        LatestResults latest, int latestCapacity, EventHub events, RecorderOptions options, ResultHooks? hooks = null)
     {
-        _hooks = hooks;
-        _lastOutcomes = hooks is null ? null : new LastOutcomes(100_000);
         _log = log;
-        _journal = journal;
+        _storePath = storePath;
+        _importFrom = importFrom;
         _resultLog = resultLog;
         _outputs = outputs;
         _registry = registry;
         _latest = latest;
+        _latestCapacity = latestCapacity;
         _events = events;
         _options = options;
-        _recorded = new RecentSet(options.Remember);
+        _hooks = hooks;
     }
 
     /// <summary>The output files (live output is appended to them as it arrives); null when none are written.</summary>
     public OutputFiles? Outputs => _outputs;
 
+    /// <summary>The store, once <see cref="Open"/> has opened it.</summary>
+    public ResultStore Store => _store ?? throw new InvalidOperationException("Open() first");
+
     /// <summary>Why results cannot be recorded now ("disk full (...)"), or null while recording works.</summary>
     public string? PausedReason => _paused;
 
     /// <summary>
-    /// Reads the journal: results already recorded (so a resend is acknowledged, not recorded twice) and the latest
-    /// results for status. Throws <see cref="IOException"/> or <see cref="UnauthorizedAccessException"/> when it cannot be read.
+    /// Opens the store (importing an earlier version's journal once), loads the newest results for status, and brings
+    /// every projection up to date with what was committed before a crash. Throws <see cref="IOException"/>,
+    /// <see cref="UnauthorizedAccessException"/> or <see cref="InvalidDataException"/> when the store cannot be used.
     /// </summary>
     public void Open()
     {
-        var backlog = _hooks is null ? null : new HookBacklog(_hooks.Settings.QueueCapacity, HookItemOf);
-        var scan = _journal.Open(entry =>
+        try
         {
-            _recorded.Add(Key(entry.Id, entry.Builder));
-            _latest.Add(entry with { Output = null });
-            backlog?.Add(entry, _lastOutcomes!.Swap(entry));
-        }, (id, builder) => backlog?.Hooked(id, builder));
-        if (scan.Entries > 0)
-        {
-            _log.Information("Found {Count} results already recorded in {Journal}", scan.Entries, _journal.FilePath);
+            _store = ResultStore.Open(_storePath);
         }
-        if (scan.TruncatedBytes > 0)
+        catch (SqliteException ex)
         {
-            _log.Warning("Cut a torn last line ({Bytes} bytes, never acknowledged) from {Journal}", scan.TruncatedBytes, _journal.FilePath);
+            throw new IOException($"cannot open the results store {_storePath}: {ex.Message}", ex);
         }
-        if (scan.Unparseable > 0)
+        var store = _store;
+        if (_importFrom is not null && (File.Exists(_importFrom) || File.Exists(_importFrom + ".1")))
         {
-            _log.Warning("Skipped {Count} unreadable lines in {Journal}", scan.Unparseable, _journal.FilePath);
+            var count = HistoryImport.ImportOnce(store, _importFrom);
+            // What the journal held was in server.log, the output files and the hooks already: every cursor starts after it.
+            var last = store.LastSeq();
+            store.SetCursors([(ServerLogCursor, last), (OutputFilesCursor, last), (HooksCursor, last)]);
+            _log.Information("Imported {Imported} results from {Journal} into {Store} ({Known} already there, {Skipped} other lines); the journal is kept as {Journal}.imported",
+                count.Imported, _importFrom, store.Path, count.AlreadyStored, count.Skipped, _importFrom);
         }
-        _pending.AddRange(scan.Underived);
-        _pendingFrom = -1;
-        if (backlog is not null && !scan.HooksSettled)
+        _committed = store.LastSeq();
+        _saved = (store.Cursor(ServerLogCursor), store.Cursor(OutputFilesCursor));
+        (_logApplied, _logSynced, _outputsApplied) = (_saved.Log, _saved.Log, _saved.Outputs);
+        _published = _committed; // status is loaded from the store below; nobody waits on a result from before the start
+        foreach (var result in store.Newest(_latestCapacity).Reverse())
         {
-            if (backlog.NeedsReread)
-            {
-                _journal.Reread(backlog.Fill); // markers freed room for candidates read before their items were kept
-            }
-            var queued = backlog.Items.Count(item => _hooks!.Enqueue(item));
-            if (queued > 0)
-            {
-                _log.Information("Hooking {Count} result(s) recorded before the restart whose hook had not ended", queued);
-            }
-            if (backlog.Left > 0)
-            {
-                _log.Warning("{Count} more result(s) whose hook had not ended do not fit in the hook queue; they are hooked after a later start",
-                    backlog.Left);
-            }
+            _latest.Add(result.ToStatus(withOutput: false));
         }
+        if (_committed > 0)
+        {
+            _log.Information("Results store {Store}: {Count} results so far", store.Path, _committed);
+        }
+        _hooks?.Open(store);
     }
 
-    /// <summary>What the hook of a newly recorded <paramref name="entry"/> is told; call in recording order.</summary>
-    private HookItem HookItemOf(ResultStatus entry) => HookItemOf(entry, _lastOutcomes!.Swap(entry));
-
-    private HookItem HookItemOf(ResultStatus entry, string? last)
+    /// <summary>
+    /// Stores a build when it is suggested, so it has a page before its first result. A failure is logged, never
+    /// passed on: the results of the build are recorded all the same.
+    /// </summary>
+    public void BuildSuggested(string id, string project, string revision, string? by, int builders)
     {
-        var output = string.IsNullOrEmpty(entry.Output) ? null
-            : Path.Combine(_hooks!.Settings.OutputRoot, OutputFiles.RelativePath(entry.Project, entry.Id, entry.Builder));
-        return new HookItem(entry with { Output = null }, last, output);
+        try
+        {
+            Store.AddBuild(new SuggestedBuild
+            {
+                Id = id, Project = project, Revision = revision, Suggested = DateTimeOffset.Now, SuggestedBy = by, Builders = builders,
+            });
+        }
+        catch (Exception ex) when (IsWriteFailure(ex))
+        {
+            _log.Warning("Cannot store build {BuildId} of {Project}/{Revision} in the results store: {Reason}", id, project, revision, ex.Message);
+        }
     }
 
     /// <summary>Hands a result over; waits while the queue is full, which slows only the sending peer.</summary>
@@ -139,25 +175,34 @@ internal sealed class ResultRecorder
 
     public async Task RunAsync()
     {
-        if (_pending.Count > 0)
+        if (Math.Min(_logApplied, _outputsApplied) < _committed)
         {
-            var count = _pending.Count;
+            var behind = _committed - Math.Min(_logApplied, _outputsApplied);
             try
             {
-                DerivePending();
-                _journal.MarkDerived();
-                _log.Information("Checked the log lines and output files of the last {Count} result(s) recorded before the restart", count);
+                CatchUp();
+                Checkpoint();
+                _log.Information("Brought server.log and the output files up to date with the last {Count} result(s) recorded before the restart", behind);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (IsWriteFailure(ex))
             {
                 Pause(ex);
             }
         }
+        _hooks?.Available(_outputsApplied);
 
         var batch = new List<(IPeer Peer, ResultMessage Result)>(MaxBatch);
         var reader = _queue.Reader;
-        while (_paused is null ? await reader.WaitToReadAsync().ConfigureAwait(false) : await WaitWhilePausedAsync(reader).ConfigureAwait(false))
+        while (true)
         {
+            if (_paused is null && !reader.TryPeek(out _) && NeedsCheckpoint)
+            {
+                TryCheckpoint(); // idle: sync server.log and save the cursors, off the path of any waiting result
+            }
+            if (!(_paused is null ? await reader.WaitToReadAsync().ConfigureAwait(false) : await WaitWhilePausedAsync(reader).ConfigureAwait(false)))
+            {
+                break;
+            }
             batch.Clear();
             while (batch.Count < MaxBatch && reader.TryRead(out var item))
             {
@@ -178,8 +223,18 @@ internal sealed class ResultRecorder
                 _log.Error(ex, "Unexpected failure recording {Count} result(s)", batch.Count);
                 Pause(ex);
             }
+            if (_paused is null && Environment.TickCount64 - _lastCheckpoint > CheckpointEvery.TotalMilliseconds)
+            {
+                TryCheckpoint();
+            }
+        }
+        if (_paused is null && NeedsCheckpoint)
+        {
+            TryCheckpoint();
         }
     }
+
+    private bool NeedsCheckpoint => _logSynced < _logApplied || _saved.Outputs < _outputsApplied;
 
     /// <summary>Waits for results or for the next retry, whichever comes first; false once no more results will come.</summary>
     private async ValueTask<bool> WaitWhilePausedAsync(ChannelReader<(IPeer, ResultMessage)> reader)
@@ -202,25 +257,24 @@ internal sealed class ResultRecorder
 
     private void Record(List<(IPeer Peer, ResultMessage Result)> batch)
     {
-        var fresh = new List<(IPeer Peer, ResultMessage Result, ResultStatus Entry)>(batch.Count);
-        var repeats = new List<(IPeer Peer, string Id, string Key)>();
-        var keys = new HashSet<string>(StringComparer.Ordinal);
+        var store = Store;
+        var candidates = new List<(IPeer Peer, ResultMessage Result, StoredResult Row)>(batch.Count);
+        var repeats = new List<(IPeer Peer, string Id, string Builder)>();
+        var keys = new HashSet<(string, string)>();
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()).ToLocalTime();
         foreach (var (peer, result) in batch)
         {
             var builder = peer.Name!;
-            var key = Key(result.Id, builder);
-            if (_recorded.Contains(key) || !keys.Add(key))
+            if (!keys.Add((result.Id, builder)))
             {
-                repeats.Add((peer, result.Id, key));
-                continue;
-            }
-            if (_paused is { } reason)
-            {
-                Refuse(peer, result.Id, reason);
+                repeats.Add((peer, result.Id, builder)); // sent twice in one batch: answered as the first copy is
                 continue;
             }
             switch (_registry.Check(builder, result))
             {
+                case ResultCheck.Unknown or ResultCheck.Mismatch when store.Contains(result.Id, builder):
+                    peer.Send(new Ack { Id = result.Id }); // a resend of a result recorded long ago
+                    continue;
                 case ResultCheck.Unknown:
                     peer.Reject(ErrorCodes.UnknownBuild, $"build {result.Id} was not sent to builder {builder}", close: false, id: result.Id);
                     continue;
@@ -228,38 +282,51 @@ internal sealed class ResultRecorder
                     peer.Reject(ErrorCodes.BadMessage, $"build {result.Id} was for another project or revision", close: false, id: result.Id);
                     continue;
             }
-            fresh.Add((peer, result, Entry(result, builder, peer.Address)));
+            if (_paused is { } reason)
+            {
+                Refuse(peer, result.Id, reason);
+                continue;
+            }
+            candidates.Add((peer, result, StoredResult.From(result, builder, peer.Address, now)));
         }
 
-        var entries = fresh.ConvertAll(f => f.Entry);
-        if (entries.Count > 0)
+        long?[] seqs = [];
+        var before = _committed;
+        if (candidates.Count > 0)
         {
             try
             {
-                _journal.Append(entries);
+                seqs = store.Append(candidates.ConvertAll(c => c.Row));
             }
-            catch (IOException ex)
+            catch (Exception ex) when (IsWriteFailure(ex))
             {
                 Pause(ex);
-                foreach (var (peer, result, _) in fresh)
+                foreach (var (peer, result, _) in candidates)
                 {
                     Refuse(peer, result.Id, _paused!);
                 }
-                fresh.Clear();
-                entries.Clear();
+                candidates.Clear();
             }
         }
 
-        foreach (var (peer, _, entry) in fresh)
+        var recorded = new List<StoredResult>(candidates.Count);
+        var acked = new HashSet<(string, string)>();
+        for (var i = 0; i < candidates.Count; i++)
         {
-            _recorded.Add(Key(entry.Id, entry.Builder));
-            _registry.Complete(entry.Builder, entry.Id);
-            peer.Send(new Ack { Id = entry.Id });
+            var (peer, _, row) = candidates[i];
+            _registry.Complete(row.Builder, row.BuildId);
+            peer.Send(new Ack { Id = row.BuildId });
+            acked.Add((row.BuildId, row.Builder));
+            if (seqs[i] is { } seq)
+            {
+                recorded.Add(row with { Seq = seq });
+                _committed = seq;
+            }
         }
-        foreach (var (peer, id, key) in repeats)
+        foreach (var (peer, id, builder) in repeats)
         {
-            // Acknowledged only when it is in the journal: a repeat of a result that just failed to be written is not.
-            if (_recorded.Contains(key))
+            // Acknowledged only when recorded: a repeat of a result that just failed to be written is not.
+            if (acked.Contains((id, builder)) || store.Contains(id, builder))
             {
                 peer.Send(new Ack { Id = id });
             }
@@ -268,24 +335,117 @@ internal sealed class ResultRecorder
                 Refuse(peer, id, _paused ?? "the first copy was not recorded");
             }
         }
-        if (entries.Count == 0)
+        if (recorded.Count == 0)
         {
             return;
         }
-
-        foreach (var (_, result, entry) in fresh)
+        if (_logApplied < before || _outputsApplied < before)
         {
-            // Status and the result event first: whoever has the answer and then asks status sees the result there.
-            Publish(entry);
-            _registry.AnswerFor(entry.Id, entry.Builder)?.Send(result with { Builder = entry.Builder });
+            return; // an earlier batch is not derived yet (paused): these follow it when recording resumes
         }
-        Derive(entries);
-        if (_hooks is not null)
+        try
         {
-            foreach (var entry in entries)
+            Derive(recorded, fromStart: false);
+        }
+        catch (Exception ex) when (IsWriteFailure(ex))
+        {
+            Pause(ex);
+            return;
+        }
+        foreach (var row in recorded)
+        {
+            Publish(row);
+        }
+        _published = recorded[^1].Seq;
+        _hooks?.Available(_outputsApplied);
+    }
+
+    /// <summary>Writes what the store has and the projections lack: server.log lines, then output files.</summary>
+    private void Derive(IReadOnlyList<StoredResult> rows, bool fromStart)
+    {
+        var forLog = rows.Where(r => r.Seq > _logApplied).Select(r => r.ToStatus(withOutput: true)).ToList();
+        if (forLog.Count > 0)
+        {
+            if (fromStart || _logFrom >= 0)
             {
-                _hooks.Enqueue(HookItemOf(entry)); // one that does not fit stays unmarked in the journal for the next start
+                // After a crash or a failed write some of these lines may be in the file already: write only the others.
+                forLog = [.. _resultLog.Missing(forLog, fromStart ? -1 : _logFrom)];
             }
+            var from = _resultLog.Position;
+            try
+            {
+                if (forLog.Count > 0)
+                {
+                    _resultLog.Write(forLog);
+                }
+            }
+            catch
+            {
+                _logFrom = _logFrom >= 0 ? Math.Min(_logFrom, from) : from;
+                throw;
+            }
+            _logFrom = -1;
+            _logApplied = rows[^1].Seq;
+        }
+        if (_outputs is not null)
+        {
+            var forOutputs = rows.Where(r => r.Seq > _outputsApplied).Select(r => r.ToStatus(withOutput: true)).ToList();
+            if (forOutputs.Count > 0)
+            {
+                _outputs.Write(forOutputs);
+            }
+        }
+        _outputsApplied = rows[^1].Seq;
+    }
+
+    /// <summary>Derives every committed result the projections lack (after a restart or a pause), a batch at a time.</summary>
+    private void CatchUp()
+    {
+        var fromStart = _published == _committed && _logFrom < 0 && _logApplied == _saved.Log;
+        var store = Store;
+        while (Math.Min(_logApplied, _outputsApplied) < _committed)
+        {
+            var rows = store.ResultsAfter(Math.Min(_logApplied, _outputsApplied), MaxBatch);
+            if (rows.Count == 0)
+            {
+                break;
+            }
+            Derive(rows, fromStart);
+            foreach (var row in rows.Where(r => r.Seq > _published))
+            {
+                Publish(row);
+                _published = row.Seq;
+            }
+        }
+        _published = Math.Max(_published, _outputsApplied);
+    }
+
+    /// <summary>Syncs server.log, then saves the cursors: a saved cursor never points past a line not on disk.</summary>
+    private void Checkpoint()
+    {
+        if (_logSynced < _logApplied)
+        {
+            var applied = _logApplied;
+            _resultLog.Sync();
+            _logSynced = applied;
+        }
+        if (_saved.Log < _logSynced || _saved.Outputs < _outputsApplied)
+        {
+            Store.SetCursors([(ServerLogCursor, _logSynced), (OutputFilesCursor, _outputsApplied)]);
+            _saved = (_logSynced, _outputsApplied);
+        }
+        _lastCheckpoint = Environment.TickCount64;
+    }
+
+    private void TryCheckpoint()
+    {
+        try
+        {
+            Checkpoint();
+        }
+        catch (Exception ex) when (IsWriteFailure(ex))
+        {
+            Pause(ex);
         }
     }
 
@@ -293,39 +453,7 @@ internal sealed class ResultRecorder
     private static void Refuse(IPeer peer, string id, string reason) =>
         peer.Send(new ErrorMessage { Code = ErrorCodes.CannotRecord, Message = $"the server cannot record results: {reason}; keep the result and send it again later", Id = id });
 
-    /// <summary>Writes what is derived from durable entries: their server.log lines and output files, then the marker.</summary>
-    private void Derive(List<ResultStatus> entries)
-    {
-        var from = _resultLog.Position;
-        try
-        {
-            _resultLog.Write(entries);
-            _outputs?.Write(entries);
-            _journal.MarkDerived();
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            _pending.AddRange(entries);
-            _pendingFrom = from;
-            Pause(ex);
-        }
-    }
-
-    /// <summary>Writes the log lines not already in server.log, and the output files, of the pending entries.</summary>
-    private void DerivePending()
-    {
-        if (_pending.Count == 0)
-        {
-            return;
-        }
-        var missing = _resultLog.Missing(_pending, _pendingFrom);
-        if (missing.Count > 0)
-        {
-            _resultLog.Write(missing);
-        }
-        _outputs?.Write(_pending);
-        _pending.Clear();
-    }
+    private static bool IsWriteFailure(Exception ex) => ex is IOException or UnauthorizedAccessException or SqliteException;
 
     private void Pause(Exception ex)
     {
@@ -356,14 +484,16 @@ internal sealed class ResultRecorder
     {
         try
         {
-            DerivePending();
-            _journal.Repair();
+            Store.Probe();
+            CatchUp();
+            Checkpoint();
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (IsWriteFailure(ex))
         {
             Pause(ex);
             return;
         }
+        _hooks?.Available(_outputsApplied);
         var seconds = (Environment.TickCount64 - _pausedAt) / 1000.0;
         _paused = null;
         _log.Information("Recording resumed after {Seconds:0.#} s; builders send the results they kept", seconds);
@@ -371,12 +501,15 @@ internal sealed class ResultRecorder
     }
 
     private static string Describe(Exception ex) =>
-        ex.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase) || ex.HResult == 28 ? $"disk full ({ex.Message})" : ex.Message;
+        ex.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase) || ex.HResult == 28
+            || ex.Message.Contains("disk is full", StringComparison.OrdinalIgnoreCase)
+            || ex is SqliteException { SqliteErrorCode: 13 } // SQLITE_FULL
+            ? $"disk full ({ex.Message})" : ex.Message;
 
-    /// <summary>Updates status, warns when a revision is machine-specific, and tells status followers.</summary>
-    private void Publish(ResultStatus entry)
+    /// <summary>Updates status, warns when a revision is machine-specific, tells status followers and the waiting suggester.</summary>
+    private void Publish(StoredResult row)
     {
-        var status = entry with { Output = null };
+        var status = row.ToStatus(withOutput: false);
         var before = _latest.MachineSpecific(status.Project, status.Revision);
         _latest.Add(status);
         var after = _latest.MachineSpecific(status.Project, status.Revision);
@@ -390,24 +523,6 @@ internal sealed class ResultRecorder
             Kind = "result", Time = status.Finished, Builder = status.Builder, Id = status.Id, Project = status.Project,
             Revision = status.Revision, Detail = after is null ? status.Outcome : $"{status.Outcome} (machine-specific: {after})",
         });
+        _registry.AnswerFor(status.Id, status.Builder)?.Send(row.ToMessage());
     }
-
-    private static ResultStatus Entry(ResultMessage result, string builder, string address) => new()
-    {
-        Id = result.Id,
-        Project = result.Project,
-        Revision = result.Revision,
-        Builder = builder,
-        Outcome = result.Outcome,
-        ExitCode = result.ExitCode,
-        DurationMs = result.DurationMs,
-        Uname = result.Uname,
-        Runtime = result.Runtime,
-        ScriptSha256 = result.ScriptSha256,
-        Finished = DateTimeOffset.Now,
-        Address = address,
-        Output = result.Output,
-    };
-
-    private static string Key(string id, string builder) => string.Concat(id, "\0", builder);
 }

@@ -36,8 +36,10 @@ public static class ServerCommand
         var noAuth = EnvOptions.Flag("--no-auth", "SIMPLEBB_NO_AUTH", "Accept connections without a token (a warning is logged at every start)");
         var tlsCert = EnvOptions.String("--tls-cert", [], "SIMPLEBB_TLS_CERT", () => "",
             "Serve TLS with this certificate: PFX (password in SIMPLEBB_TLS_CERT_PASSWORD) or PEM with its key");
+        var storeFile = EnvOptions.String("--store", [], "SIMPLEBB_STORE", () => "",
+            "The results store, an SQLite database of every build and result (default: simplebb.db beside the log file)");
         var historyFile = EnvOptions.String("--history-file", [], "SIMPLEBB_HISTORY_FILE", () => "",
-            "The result journal: every result with its output tail as JSON lines (default: history.jsonl beside the log file)");
+            "The result journal of versions before 0.3, imported into the store once and renamed to <name>.imported (default: history.jsonl beside the log file)");
         var onResult = EnvOptions.String("--on-result", [], "SIMPLEBB_ON_RESULT", () => "",
             "Script run for every recorded result, with SIMPLEBB_RESULT, SIMPLEBB_LAST_RESULT, SIMPLEBB_PROJECT and more in its environment (see README, Result hooks)");
         var onResultJobs = EnvOptions.Int("--on-result-jobs", [], "SIMPLEBB_ON_RESULT_JOBS", 2, 1, 64,
@@ -54,21 +56,21 @@ public static class ServerCommand
             """
             simplebb-server: accepts builders and suggesters over TCP, sends every suggested build to every
             connected builder, and records every result (SUCCESS, FAILED <code>, TIMEOUT, N/A, CANCELLED or
-            INTERRUPTED) in its journal (history.jsonl, synced before the builder is told it arrived) and as one
-            line in the log file. When the disk is full it pauses recording (builders keep their results) and
+            INTERRUPTED) in its results store (simplebb.db, SQLite, synced before the builder is told it arrived)
+            and as one line in the log file. When the disk is full it pauses recording (builders keep their results) and
             resumes by itself. With --on-result a script runs for every recorded result (once, even across
             restarts), off the recording path.
 
             Every builder and suggester must present the server's token (created in ~/.simplebb/token on first
             start; copy that file to the other machines or set SIMPLEBB_TOKEN there) unless --no-auth is given.
 
-            Exit codes: 0 stopped by Ctrl-C or SIGTERM; 1 could not start (port in use, log or journal not
+            Exit codes: 0 stopped by Ctrl-C or SIGTERM; 1 could not start (port in use, log or results store not
             writable, another server using the same folder, token or certificate unreadable); 2 bad command
             line or environment variable.
             """)
         {
             listen, port, logFile, logMaxMb, logKeep, maxLine, maxConnections, maxPending, helloTimeout, heartbeat, quiet,
-            token, tokenFile, noAuth, tlsCert, tlsKey, historyFile, http, maxOutputMb, onResult, onResultJobs, onResultTimeout,
+            token, tokenFile, noAuth, tlsCert, tlsKey, storeFile, historyFile, http, maxOutputMb, onResult, onResultJobs, onResultTimeout,
         };
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -128,6 +130,7 @@ public static class ServerCommand
             var quietly = parse.GetValue(quiet);
             options = options with
             {
+                StoreFile = parse.GetValue(storeFile) is { Length: > 0 } store ? Path.GetFullPath(store) : Path.Combine(folder, "simplebb.db"),
                 HistoryFile = parse.GetValue(historyFile) is { Length: > 0 } history ? history : Path.Combine(folder, "history.jsonl"),
                 OutputFolder = folder,
                 Recording = options.Recording with { AlertOnStderr = quietly },
@@ -222,9 +225,9 @@ public static class ServerCommand
             }
             return ExitCodes.Failure;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
         {
-            await Console.Error.WriteLineAsync($"simplebb-server: cannot write log file {sink.FilePath} or read and write the journal {options.HistoryFile}: {ex.Message}");
+            await Console.Error.WriteLineAsync($"simplebb-server: cannot write log file {sink.FilePath} or use the results store {options.StoreFile}: {ex.Message}");
             return ExitCodes.Failure;
         }
         if (web is not null && page is not null)

@@ -9,7 +9,7 @@ using SimpleBB.Protocol;
 namespace SimpleBB.Server;
 
 /// <summary>
-/// Result lines in server.log, made from journal entries alone: the line's time is the entry's, so writing an entry's
+/// Result lines in server.log, made from stored results alone: the line's time is the entry's, so writing an entry's
 /// line again after a crash gives the same bytes, and "is this line already there?" is an exact comparison.
 /// The lines go through the logger, so they reach the console too; the sink syncs them to disk.
 /// </summary>
@@ -34,8 +34,10 @@ internal sealed class ServerLogResults(ILogger log, FileLogSink sink) : IResultL
                 log.Write(Event(entry));
             }
         }
-        sink.Flush(toDisk: true);
+        sink.Flush(toDisk: false);
     }
+
+    public void Sync() => sink.Flush(toDisk: true);
 
     public IReadOnlyList<ResultStatus> Missing(IReadOnlyList<ResultStatus> entries, long from)
     {

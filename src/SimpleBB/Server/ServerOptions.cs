@@ -38,7 +38,13 @@ public sealed record ServerOptions
     /// <summary>When set, every connection is TLS with this certificate.</summary>
     public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; init; }
 
-    /// <summary>The result journal: every result with its output tail, one JSON line each; null: history.jsonl beside server.log.</summary>
+    /// <summary>The results store (SQLite): every build and result; null: simplebb.db beside server.log.</summary>
+    public string? StoreFile { get; init; }
+
+    /// <summary>
+    /// The result journal of versions before the store (history.jsonl), imported into the store once at start when it
+    /// exists, then renamed; null: history.jsonl beside server.log.
+    /// </summary>
     public string? HistoryFile { get; init; }
 
     /// <summary>Folder under which logs/&lt;project&gt;/&lt;id&gt;-&lt;builder&gt;.log files are written; null: the folder of server.log.</summary>
@@ -46,9 +52,6 @@ public sealed record ServerOptions
 
     /// <summary>A build's output file under logs/ stops growing at this size (live output beyond it is not kept; the tail is).</summary>
     public long MaxOutputFileBytes { get; init; } = OutputFiles.DefaultMaxFileBytes;
-
-    /// <summary>The history file becomes &lt;name&gt;.1 at this size.</summary>
-    public long HistoryMaxBytes { get; init; } = 64L * 1024 * 1024;
 
     /// <summary>Latest results (per project, revision and builder) kept for status.</summary>
     public int MaxLatestResults { get; init; } = 10_000;
@@ -62,7 +65,7 @@ public sealed record ServerOptions
     /// <summary>A result hook still running then is killed with its process group.</summary>
     public TimeSpan OnResultTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Results waiting for their hook in memory; more wait in the journal until the next start.</summary>
+    /// <summary>Results waiting for their hook in memory; more wait in the results store and are read as these end.</summary>
     public int OnResultQueue { get; init; } = 10_000;
 
     /// <summary>
@@ -71,6 +74,6 @@ public sealed record ServerOptions
     /// </summary>
     public string? WebBaseUrl { get; init; }
 
-    /// <summary>How results are remembered and how recording retries after a failure to write.</summary>
+    /// <summary>How recording retries after a failure to write.</summary>
     internal RecorderOptions Recording { get; init; } = new();
 }

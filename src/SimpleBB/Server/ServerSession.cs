@@ -387,6 +387,7 @@ internal sealed class ServerSession : ISendObserver, IPeer
         Volatile.Read(ref _rare)?.WaitingFor?.Add(id);
         _context.Log.Information("Build {Project}/{Revision} suggested by {Client} ({Address}), sent to {Builders} builder(s) [build {BuildId}]",
             suggest.Project, suggest.Revision, Name, Address, builders, id);
+        _context.Recorder.BuildSuggested(id, suggest.Project, suggest.Revision, Address, builders);
         if (!suggest.Wait)
         {
             Send(new Accepted { Id = id, Project = suggest.Project, Revision = suggest.Revision, Builders = builders, WithScript = withScript });

@@ -13,7 +13,7 @@ namespace SimpleBB.Server;
 /// <summary>
 /// The server: accepts connections and runs one <see cref="ServerSession"/> per peer. The parts it wires together stand
 /// alone: the <see cref="BuildRegistry"/> (who is connected, who owes what), the <see cref="ResultRecorder"/> over the
-/// <see cref="ResultJournal"/>, the <see cref="EventHub"/> for status followers and the <see cref="HeartbeatMonitor"/>.
+/// <see cref="Store.ResultStore"/>, the <see cref="EventHub"/> for status followers and the <see cref="HeartbeatMonitor"/>.
 /// It knows nothing about projects.
 /// </summary>
 public sealed class SimpleBbServer : IAsyncDisposable
@@ -25,14 +25,13 @@ public sealed class SimpleBbServer : IAsyncDisposable
     private readonly TaskCompletionSource _allClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SessionContext _context;
     private readonly EventHub _events = new();
-    private readonly ResultJournal _journal;
     private volatile bool _stopping;
     private Socket? _listener;
     private int _open;
 
     /// <param name="options">Limits and addresses.</param>
     /// <param name="log">The logger that writes to <paramref name="resultLog"/> (and usually the console).</param>
-    /// <param name="resultLog">server.log; the journal (history.jsonl) and the output files go in the same folder unless the options say otherwise.</param>
+    /// <param name="resultLog">server.log; the results store (simplebb.db) and the output files go in the same folder unless the options say otherwise.</param>
     public SimpleBbServer(ServerOptions options, ILogger log, FileLogSink resultLog)
     {
         Options = options;
@@ -40,11 +39,9 @@ public sealed class SimpleBbServer : IAsyncDisposable
         var folder = Path.GetDirectoryName(resultLog.FilePath) ?? ".";
         Registry = new BuildRegistry(log, new BuildIds(DateTimeOffset.UtcNow), options.MaxOutstandingPerBuilder, options.MaxConnections);
         var latest = new LatestResults(options.MaxLatestResults);
-        _journal = new ResultJournal(options.HistoryFile ?? Path.Combine(folder, "history.jsonl"), options.HistoryMaxBytes,
-            hooks: options.OnResult is not null);
         if (options.OnResult is { } script)
         {
-            Hooks = new ResultHooks(log, _journal, new HookSettings
+            Hooks = new ResultHooks(log, new HookSettings
             {
                 Script = Path.GetFullPath(script),
                 Jobs = options.OnResultJobs,
@@ -54,8 +51,9 @@ public sealed class SimpleBbServer : IAsyncDisposable
                 WebBaseUrl = options.WebBaseUrl,
             });
         }
-        Recorder = new ResultRecorder(log, _journal, new ServerLogResults(log, resultLog), new OutputFiles(options.OutputFolder ?? folder, log, options.MaxOutputFileBytes),
-            Registry, latest, _events, options.Recording, Hooks);
+        Recorder = new ResultRecorder(log, options.StoreFile ?? Path.Combine(folder, "simplebb.db"), options.HistoryFile ?? Path.Combine(folder, "history.jsonl"),
+            new ServerLogResults(log, resultLog), new OutputFiles(options.OutputFolder ?? folder, log, options.MaxOutputFileBytes),
+            Registry, latest, options.MaxLatestResults, _events, options.Recording, Hooks);
         Dashboard = new DashboardState(options.Name, Registry, latest, Recorder, _events, options.OutputFolder ?? folder);
         _context = new SessionContext(options, Registry, Recorder, _events, latest, options.Token is null ? null : new TokenCheck(options.Token),
             new AuthThrottle(), OnClosed, log);
@@ -96,8 +94,9 @@ public sealed class SimpleBbServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Reads the result journal, then binds and listens. Throws <see cref="SocketException"/> if the address cannot be
-    /// used, <see cref="IOException"/> or <see cref="UnauthorizedAccessException"/> if the journal cannot be read.
+    /// Opens the results store, then binds and listens. Throws <see cref="SocketException"/> if the address cannot be
+    /// used, <see cref="IOException"/>, <see cref="UnauthorizedAccessException"/> or <see cref="InvalidDataException"/>
+    /// if the store cannot be used.
     /// </summary>
     public void Start()
     {
@@ -187,7 +186,7 @@ public sealed class SimpleBbServer : IAsyncDisposable
                 await Hooks.StopAsync().ConfigureAwait(false);
             }
             await sweeping.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            _journal.Dispose();
+            Recorder.Store.Dispose();
             _log.Information("Server stopped");
         }
     }

@@ -42,4 +42,20 @@ public static class OutcomeKinds
         "lost" => OutcomeKind.Lost,
         _ => throw new FormatException($"unknown outcome kind '{text}' in the results store"),
     };
+
+    /// <summary>
+    /// The words server.log, status and the answers show: SUCCESS, FAILED &lt;exit code&gt;, TIMEOUT, N/A, CANCELLED,
+    /// INTERRUPTED, LOST. Made from the data, never parsed back.
+    /// </summary>
+    public static string Words(OutcomeKind kind, int exitCode) => kind switch
+    {
+        OutcomeKind.Success => Outcomes.Success,
+        OutcomeKind.Failed => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Outcomes.FailedPrefix} {exitCode}"),
+        OutcomeKind.Timeout => Outcomes.Timeout,
+        OutcomeKind.NotApplicable => Outcomes.NotApplicable,
+        OutcomeKind.Cancelled => Outcomes.Cancelled,
+        OutcomeKind.Interrupted => Outcomes.Interrupted,
+        OutcomeKind.Lost => "LOST",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no such outcome kind"),
+    };
 }

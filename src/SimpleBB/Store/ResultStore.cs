@@ -22,6 +22,10 @@ public sealed class ResultStore : IDisposable
         "seq, build_id, builder, project, revision, kind, exit_code, duration_ms, sysname, nodename, release, version, machine, " +
         "runtime, script_sha256, finished, address, output";
 
+    private const string ResultColumnsWithoutOutput =
+        "seq, build_id, builder, project, revision, kind, exit_code, duration_ms, sysname, nodename, release, version, machine, " +
+        "runtime, script_sha256, finished, address, ''";
+
     private const string BuildColumns = "seq, id, project, revision, suggested, suggested_by, builders";
 
     private readonly SqliteConnection writer;
@@ -29,6 +33,11 @@ public sealed class ResultStore : IDisposable
     private readonly SqliteCommand insertResult;
     private readonly SqliteCommand insertBuild;
     private readonly SqliteCommand setCursor;
+    private readonly SqliteCommand markApplied;
+    private readonly SqliteCommand dropApplied;
+
+    /// <summary>The writer connection is used by the recorder's loop and the hook workers: one at a time.</summary>
+    private readonly Lock gate = new();
 
     private ResultStore(SqliteConnection writer, string readOnly)
     {
@@ -38,16 +47,18 @@ public sealed class ResultStore : IDisposable
             "INSERT INTO results (build_id, builder, project, revision, kind, exit_code, duration_ms, sysname, nodename, release, " +
             "version, machine, runtime, script_sha256, finished, address, output) VALUES ($build_id, $builder, $project, $revision, " +
             "$kind, $exit_code, $duration_ms, $sysname, $nodename, $release, $version, $machine, $runtime, $script_sha256, " +
-            "$finished, $address, $output) ON CONFLICT (build_id, builder) DO NOTHING RETURNING seq",
+            "$finished, $address, $output) ON CONFLICT (build_id, builder) DO NOTHING",
             "$build_id", "$builder", "$project", "$revision", "$kind", "$exit_code", "$duration_ms", "$sysname", "$nodename",
             "$release", "$version", "$machine", "$runtime", "$script_sha256", "$finished", "$address", "$output");
         insertBuild = Prepare(
             "INSERT INTO builds (id, project, revision, suggested, suggested_by, builders) " +
-            "VALUES ($id, $project, $revision, $suggested, $suggested_by, $builders) ON CONFLICT (id) DO NOTHING RETURNING seq",
+            "VALUES ($id, $project, $revision, $suggested, $suggested_by, $builders) ON CONFLICT (id) DO NOTHING",
             "$id", "$project", "$revision", "$suggested", "$suggested_by", "$builders");
         setCursor = Prepare(
             "INSERT INTO cursors (name, seq) VALUES ($name, $seq) ON CONFLICT (name) DO UPDATE SET seq = excluded.seq",
             "$name", "$seq");
+        markApplied = Prepare("INSERT OR IGNORE INTO applied (name, seq) VALUES ($name, $seq)", "$name", "$seq");
+        dropApplied = Prepare("DELETE FROM applied WHERE name = $name AND seq <= $seq", "$name", "$seq");
     }
 
     /// <summary>The database file.</summary>
@@ -101,6 +112,14 @@ public sealed class ResultStore : IDisposable
     /// </summary>
     public long?[] Append(IReadOnlyList<StoredResult> results)
     {
+        lock (gate)
+        {
+            return AppendLocked(results);
+        }
+    }
+
+    private long?[] AppendLocked(IReadOnlyList<StoredResult> results)
+    {
         var seqs = new long?[results.Count];
         using var transaction = writer.BeginTransaction();
         insertResult.Transaction = transaction;
@@ -125,26 +144,41 @@ public sealed class ResultStore : IDisposable
             p[14].Value = r.Finished.ToUnixTimeMilliseconds();
             p[15].Value = (object?)r.Address ?? DBNull.Value;
             p[16].Value = r.Output;
-            seqs[i] = insertResult.ExecuteScalar() is long seq ? seq : null;
+            // One row changed: inserted, with the rowid (the sequence number) SQLite just gave it; none: a resend.
+            // Asking SQLite for the rowid costs nothing, unlike RETURNING, which opens a result set per row.
+            seqs[i] = insertResult.ExecuteNonQuery() == 1 ? SQLitePCL.raw.sqlite3_last_insert_rowid(writer.Handle) : null;
         }
         transaction.Commit();
         return seqs;
     }
 
-    /// <summary>Stores a suggested build (committed and synced); returns its sequence number, or null when that id exists.</summary>
+    /// <summary>
+    /// Stores a suggested build; returns its sequence number, or null when that id exists. Not synced by itself (see
+    /// <see cref="SetCursors"/>): a power loss right after it can lose the build, never a result.
+    /// </summary>
     public long? AddBuild(SuggestedBuild build)
     {
-        using var transaction = writer.BeginTransaction();
-        insertBuild.Transaction = transaction;
-        var p = insertBuild.Parameters;
-        p[0].Value = build.Id;
-        p[1].Value = build.Project;
-        p[2].Value = build.Revision;
-        p[3].Value = build.Suggested.ToUnixTimeMilliseconds();
-        p[4].Value = (object?)build.SuggestedBy ?? DBNull.Value;
-        p[5].Value = build.Builders;
-        var seq = insertBuild.ExecuteScalar() is long stored ? stored : (long?)null;
-        transaction.Commit();
+        lock (gate)
+        {
+            return AddBuildLocked(build);
+        }
+    }
+
+    private long? AddBuildLocked(SuggestedBuild build)
+    {
+        long? seq = null;
+        Unsynced(transaction =>
+        {
+            insertBuild.Transaction = transaction;
+            var p = insertBuild.Parameters;
+            p[0].Value = build.Id;
+            p[1].Value = build.Project;
+            p[2].Value = build.Revision;
+            p[3].Value = build.Suggested.ToUnixTimeMilliseconds();
+            p[4].Value = (object?)build.SuggestedBy ?? DBNull.Value;
+            p[5].Value = build.Builders;
+            seq = insertBuild.ExecuteNonQuery() == 1 ? SQLitePCL.raw.sqlite3_last_insert_rowid(writer.Handle) : null;
+        });
         return seq;
     }
 
@@ -156,12 +190,154 @@ public sealed class ResultStore : IDisposable
     }
 
     /// <summary>Records that the projection <paramref name="name"/> has applied every result up to <paramref name="seq"/>.</summary>
-    public void SetCursor(string name, long seq)
+    public void SetCursor(string name, long seq) => SetCursors([(name, seq)]);
+
+    /// <summary>
+    /// Records where projections are, in one commit that is not synced by itself: it survives the process being killed at
+    /// once, and reaches the disk with the next synced commit (a result batch). A projection therefore never trusts its
+    /// cursor blindly after a power loss: each re-checks what lies after it (server.log compares lines, output files are
+    /// completed idempotently, hooks keep the per-result <see cref="MarkApplied"/> rows).
+    /// </summary>
+    public void SetCursors(IReadOnlyList<(string Name, long Seq)> cursors)
     {
-        setCursor.Transaction = null;
-        setCursor.Parameters[0].Value = name;
-        setCursor.Parameters[1].Value = seq;
-        setCursor.ExecuteNonQuery();
+        lock (gate)
+        {
+            Unsynced(transaction =>
+            {
+                setCursor.Transaction = transaction;
+                foreach (var (name, seq) in cursors)
+                {
+                    setCursor.Parameters[0].Value = name;
+                    setCursor.Parameters[1].Value = seq;
+                    setCursor.ExecuteNonQuery();
+                }
+            });
+        }
+    }
+
+    /// <summary>
+    /// For a projection that applies results out of order (hooks of different projects run at once): result
+    /// <paramref name="seq"/> is applied; and every result up to <paramref name="cursor"/> is, so its cursor moves there
+    /// and the rows it no longer needs go. Not synced by itself (see <see cref="SetCursors"/>).
+    /// </summary>
+    public void MarkApplied(string name, long seq, long cursor)
+    {
+        lock (gate)
+        {
+            Unsynced(transaction =>
+            {
+                if (seq > cursor)
+                {
+                    markApplied.Transaction = transaction;
+                    markApplied.Parameters[0].Value = name;
+                    markApplied.Parameters[1].Value = seq;
+                    markApplied.ExecuteNonQuery();
+                }
+                setCursor.Transaction = transaction;
+                setCursor.Parameters[0].Value = name;
+                setCursor.Parameters[1].Value = cursor;
+                setCursor.ExecuteNonQuery();
+                dropApplied.Transaction = transaction;
+                dropApplied.Parameters[0].Value = name;
+                dropApplied.Parameters[1].Value = cursor;
+                dropApplied.ExecuteNonQuery();
+            });
+        }
+    }
+
+    /// <summary>The results after <paramref name="name"/>'s cursor that it has applied already (see <see cref="MarkApplied"/>).</summary>
+    public HashSet<long> Applied(string name)
+    {
+        using var connection = Reader();
+        using var command = Command(connection,
+            "SELECT a.seq FROM applied a WHERE a.name = $name AND a.seq > coalesce((SELECT seq FROM cursors WHERE name = $name), 0)",
+            [("$name", name)]);
+        using var reader = command.ExecuteReader();
+        var seqs = new HashSet<long>();
+        while (reader.Read())
+        {
+            seqs.Add(reader.GetInt64(0));
+        }
+        return seqs;
+    }
+
+    /// <summary>
+    /// Whether the store takes writes again after a failure: the file system has room for a batch (a write that only
+    /// reuses WAL space could succeed on a disk that is still full), the store is under its page limit, and a small
+    /// synced commit succeeds. Throws <see cref="IOException"/> or what the write throws when not.
+    /// </summary>
+    public void Probe()
+    {
+        lock (gate)
+        {
+            var pages = Convert.ToInt64(Scalar(writer, "PRAGMA page_count"), CultureInfo.InvariantCulture);
+            var maxPages = Convert.ToInt64(Scalar(writer, "PRAGMA max_page_count"), CultureInfo.InvariantCulture);
+            if (pages + ProbePages > maxPages)
+            {
+                throw new IOException($"database or disk is full: {Path} reached its page limit");
+            }
+            var free = new DriveInfo(System.IO.Path.GetDirectoryName(Path)!).AvailableFreeSpace;
+            if (free < ProbeBytes)
+            {
+                throw new IOException($"No space left on device: {free} bytes free for {Path}");
+            }
+            using var transaction = writer.BeginTransaction();
+            setCursor.Transaction = transaction;
+            setCursor.Parameters[0].Value = "probe";
+            setCursor.Parameters[1].Value = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            setCursor.ExecuteNonQuery();
+            transaction.Commit();
+        }
+    }
+
+    /// <summary>Room a probe asks for: a batch of results with their output tails.</summary>
+    private const long ProbeBytes = 1024 * 1024;
+
+    private const long ProbePages = ProbeBytes / 4096;
+
+    /// <summary>
+    /// Tests: lets the database grow by at most <paramref name="pages"/> more pages (null: no limit), so that a write
+    /// fails with SQLITE_FULL exactly as on a full disk, and the recovery can be watched.
+    /// </summary>
+    internal void LimitGrowthForTest(long? pages)
+    {
+        lock (gate)
+        {
+            var count = Convert.ToInt64(Scalar(writer, "PRAGMA page_count"), CultureInfo.InvariantCulture);
+            Execute(writer, $"PRAGMA max_page_count = {(pages is { } more ? count + more : 4294967294L)}");
+        }
+    }
+
+    /// <summary>True when (build id, builder) is recorded: a resend of a result whose build this server no longer knows.</summary>
+    public bool Contains(string buildId, string builder)
+    {
+        using var connection = Reader();
+        return Scalar(connection, "SELECT 1 FROM results WHERE build_id = $id AND builder = $builder", ("$id", buildId), ("$builder", builder)) is not null;
+    }
+
+    /// <summary>The newest <paramref name="limit"/> results, newest first, without their output (what status starts from).</summary>
+    public IReadOnlyList<StoredResult> Newest(int limit) =>
+        Results($"SELECT {ResultColumnsWithoutOutput} FROM results ORDER BY seq DESC LIMIT $limit", ("$limit", limit));
+
+    /// <summary>The result of <paramref name="project"/> on <paramref name="builder"/> recorded just before <paramref name="seq"/>, without output.</summary>
+    public StoredResult? Previous(string project, string builder, long seq) =>
+        Results($"SELECT {ResultColumnsWithoutOutput} FROM results WHERE project = $project AND builder = $builder AND seq < $seq ORDER BY seq DESC LIMIT 1",
+            ("$project", project), ("$builder", builder), ("$seq", seq)) is [var previous] ? previous : null;
+
+    /// <summary>Runs <paramref name="work"/> in a transaction whose commit is not synced (see <see cref="SetCursors"/>).</summary>
+    private void Unsynced(Action<SqliteTransaction> work)
+    {
+        Execute(writer, "PRAGMA synchronous = NORMAL");
+        try
+        {
+            using var transaction = writer.BeginTransaction();
+            work(transaction);
+            transaction.Commit();
+        }
+        finally
+        {
+            Execute(writer, "PRAGMA synchronous = FULL");
+        }
     }
 
     /// <summary>The highest sequence number stored (0 when the store is empty).</summary>
@@ -172,8 +348,9 @@ public sealed class ResultStore : IDisposable
     }
 
     /// <summary>Up to <paramref name="limit"/> results after <paramref name="seq"/>, oldest first: what a projection applies next.</summary>
-    public IReadOnlyList<StoredResult> ResultsAfter(long seq, int limit) =>
-        Results($"SELECT {ResultColumns} FROM results WHERE seq > $seq ORDER BY seq LIMIT $limit", ("$seq", seq), ("$limit", limit));
+    public IReadOnlyList<StoredResult> ResultsAfter(long seq, int limit, bool withOutput = true) =>
+        Results($"SELECT {(withOutput ? ResultColumns : ResultColumnsWithoutOutput)} FROM results WHERE seq > $seq ORDER BY seq LIMIT $limit",
+            ("$seq", seq), ("$limit", limit));
 
     /// <summary>Every result of one build, in the order they arrived.</summary>
     public IReadOnlyList<StoredResult> ResultsOfBuild(string buildId) =>
@@ -210,6 +387,8 @@ public sealed class ResultStore : IDisposable
         insertResult.Dispose();
         insertBuild.Dispose();
         setCursor.Dispose();
+        markApplied.Dispose();
+        dropApplied.Dispose();
         writer.Dispose();
     }
 
@@ -241,7 +420,7 @@ public sealed class ResultStore : IDisposable
                 },
                 Runtime = reader.GetString(13),
                 ScriptSha256 = reader.IsDBNull(14) ? null : reader.GetString(14),
-                Finished = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(15)),
+                Finished = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(15)).ToLocalTime(),
                 Address = reader.IsDBNull(16) ? null : reader.GetString(16),
                 Output = reader.GetString(17),
             });
@@ -263,7 +442,7 @@ public sealed class ResultStore : IDisposable
                 Id = reader.GetString(1),
                 Project = reader.GetString(2),
                 Revision = reader.GetString(3),
-                Suggested = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
+                Suggested = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)).ToLocalTime(),
                 SuggestedBy = reader.IsDBNull(5) ? null : reader.GetString(5),
                 Builders = reader.GetInt32(6),
             });
@@ -358,6 +537,11 @@ public sealed class ResultStore : IDisposable
         CREATE TABLE cursors (
             name TEXT PRIMARY KEY,
             seq  INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE applied (
+            name TEXT NOT NULL,
+            seq  INTEGER NOT NULL,
+            PRIMARY KEY (name, seq)
         ) WITHOUT ROWID;
         """;
 }

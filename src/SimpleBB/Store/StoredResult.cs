@@ -48,4 +48,41 @@ public sealed record StoredResult
         Address = address,
         Output = result.Output,
     };
+
+    /// <summary>The result as status, server.log, the page and the hooks show it (with its outcome in words).</summary>
+    public ResultStatus ToStatus(bool withOutput) => new()
+    {
+        Id = BuildId,
+        Project = Project,
+        Revision = Revision,
+        Builder = Builder,
+        Outcome = OutcomeKinds.Words(Kind, ExitCode),
+        ExitCode = ExitCode,
+        DurationMs = DurationMs,
+        Uname = Uname,
+        Runtime = Runtime,
+        ScriptSha256 = ScriptSha256,
+        Finished = Finished,
+        Address = Address,
+        Output = withOutput ? Output : null,
+    };
+
+    /// <summary>The result as a builder reported it, for the suggester that waits on the build.</summary>
+    public ResultMessage ToMessage() => new()
+    {
+        Id = BuildId,
+        Project = Project,
+        Revision = Revision,
+        Builder = Builder,
+        ExitCode = ExitCode,
+        MissingScript = Kind == OutcomeKind.NotApplicable,
+        TimedOut = Kind == OutcomeKind.Timeout,
+        Cancelled = Kind == OutcomeKind.Cancelled,
+        Interrupted = Kind == OutcomeKind.Interrupted,
+        ScriptSha256 = ScriptSha256,
+        DurationMs = DurationMs,
+        Uname = Uname,
+        Runtime = Runtime,
+        Output = Output,
+    };
 }

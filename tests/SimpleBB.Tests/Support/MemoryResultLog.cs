@@ -23,7 +23,7 @@ internal sealed class MemoryResultLog : IResultLog
     /// <summary>Every write fails while set.</summary>
     public volatile bool Broken;
 
-    /// <summary>The next write reaches the file and then fails (written, but not known to be synced).</summary>
+    /// <summary>The next write reaches the file and then fails (written, but not known to be complete).</summary>
     public volatile bool FailAfterNextWrite;
 
     public long Position => Lines.Length;
@@ -44,6 +44,14 @@ internal sealed class MemoryResultLog : IResultLog
         {
             FailAfterNextWrite = false;
             throw new IOException("Input/output error : 'server.log'");
+        }
+    }
+
+    public void Sync()
+    {
+        if (Broken)
+        {
+            throw new IOException("No space left on device : 'server.log'");
         }
     }
 
