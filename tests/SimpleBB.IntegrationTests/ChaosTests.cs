@@ -62,8 +62,8 @@ public sealed partial class ChaosTests(ITestOutputHelper output) : IDisposable
             await WaitForLifeAsync(log, ServerKills + 1, last, builders);
             var final = await TrySuggestAsync(port, "final") ?? throw new InvalidOperationException("the last server refused a suggestion");
             suggested.Add(final);
-            var journal = _dir["server/history.jsonl"];
-            await Eventually.TrueAsync(() => JournalFile.Entries(journal).Count(e => e.Id == final) == 3, "the final build on every builder",
+            var journal = _dir["server/simplebb.db"];
+            await Eventually.TrueAsync(() => StoreFile.Entries(journal).Count(e => e.Id == final) == 3, "the final build on every builder",
                 TimeSpan.FromSeconds(60));
             await Eventually.TrueAsync(() => builders.Keys.All(b => OutboxCount(b) == 0), "every outbox to be delivered", TimeSpan.FromSeconds(60));
             Assert.Equal(0, await last.TerminateAsync());
@@ -76,14 +76,14 @@ public sealed partial class ChaosTests(ITestOutputHelper output) : IDisposable
             }
         }
 
-        var entries = JournalFile.Entries(_dir["server/history.jsonl"]);
+        var entries = StoreFile.Entries(_dir["server/simplebb.db"]);
         var lines = ResultLines(log);
         output.WriteLine($"{suggested.Count} builds, {entries.Count} results, {ServerKills} server kills, {builderKills} builder kills");
         Assert.True(suggested.Count >= 200, $"only {suggested.Count} builds were suggested");
         Assert.True(entries.Count >= 400, $"only {entries.Count} results were recorded");
-        Assert.Empty(entries.GroupBy(e => e).Where(g => g.Count() > 1).Select(g => g.Key)); // none doubled in the journal
+        Assert.Empty(entries.GroupBy(e => e).Where(g => g.Count() > 1).Select(g => g.Key)); // none doubled in the store
         Assert.Empty(lines.GroupBy(e => e).Where(g => g.Count() > 1).Select(g => g.Key)); // none doubled in server.log
-        Assert.Equal(entries.Order(), lines.Order()); // every journal entry has its line, and no line lacks an entry
+        Assert.Equal(entries.Order(), lines.Order()); // every stored result has its line, and no line lacks a result
         Assert.All(entries, e => Assert.True(File.Exists(_dir[$"server/logs/foo/{e.Id}-{e.Builder}.log"]), $"output file of {e}"));
         Assert.All(entries, e => Assert.Contains(e.Id, suggested));
         Assert.All(Lines(log), line => Assert.Matches(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} [+-]\d\d:\d\d \[", line));

@@ -93,7 +93,7 @@ public sealed class RecordingTests(ITestOutputHelper output) : IDisposable
         ids.Add(await SuggestAsync(server.Port, "after"));
         await server.WaitForLogAsync($"[build {ids[2]}] from");
 
-        var journal = JournalFile.Entries(Path.Combine(folder, "history.jsonl")).Select(e => e.Id).ToList();
+        var journal = StoreFile.Entries(Path.Combine(folder, "simplebb.db")).Select(e => e.Id).ToList();
         foreach (var id in ids)
         {
             Assert.Equal(1, LogFiles.Count(server.LogPath, $"[build {id}] from"));

@@ -32,7 +32,7 @@ public sealed class ShutdownTests : IDisposable
     [Fact]
     public async Task Server_exits_1_at_start_when_its_log_cannot_be_written_because_the_disk_is_full()
     {
-        var result = await Executables.RunAsync("server", ["--listen", "127.0.0.1", "--port", "0", "--log-file", "/dev/full", "--history-file", _dir["history.jsonl"], "--quiet", "--no-auth"]);
+        var result = await Executables.RunAsync("server", ["--listen", "127.0.0.1", "--port", "0", "--log-file", "/dev/full", "--store", _dir["simplebb.db"], "--quiet", "--no-auth"]);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("cannot write log file /dev/full", result.Stderr);

@@ -121,7 +121,8 @@ public sealed class StatusTests : IDisposable
 
         var reloaded = (await SnapshotAsync(port)).Results.Single();
         Assert.Equal(("foo", "v1", "SUCCESS"), (reloaded.Project, reloaded.Revision, reloaded.Outcome));
-        Assert.Contains("remember me", File.ReadAllText(_dir["history.jsonl"]));
+        var (id, name) = Assert.Single(StoreFile.Entries(_dir["simplebb.db"]));
+        Assert.Contains("remember me", StoreFile.Output(_dir["simplebb.db"], id, name));
     }
 
     [Fact]

@@ -142,7 +142,7 @@ internal sealed class ResultRecorder
         }
         if (_committed > 0)
         {
-            _log.Information("Results store {Store}: {Count} results so far", store.Path, _committed);
+            _log.Information("Results store {Store}: {Count} results already recorded", store.Path, _committed);
         }
         _hooks?.Open(store);
     }

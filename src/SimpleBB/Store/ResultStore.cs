@@ -390,6 +390,9 @@ public sealed class ResultStore : IDisposable
         markApplied.Dispose();
         dropApplied.Dispose();
         writer.Dispose();
+        using var reading = new SqliteConnection(readOnly);
+        SqliteConnection.ClearPool(reading); // the pooled readers keep the file open otherwise
+
     }
 
     private IReadOnlyList<StoredResult> Results(string sql, params (string Name, object Value)[] parameters)

@@ -38,7 +38,7 @@ internal sealed class ServerFixture : IAsyncDisposable
 
     public static ServerFixture Start(string folder, int port = 0, Func<ServerOptions, ServerOptions>? configure = null)
     {
-        var options = new ServerOptions { Listen = "127.0.0.1", Port = port, Name = "test-server", HistoryFile = Path.Combine(folder, "history.jsonl"), OutputFolder = folder };
+        var options = new ServerOptions { Listen = "127.0.0.1", Port = port, Name = "test-server", StoreFile = Path.Combine(folder, "simplebb.db"), HistoryFile = Path.Combine(folder, "history.jsonl"), OutputFolder = folder };
         return new ServerFixture(Path.Combine(folder, "server.log"), configure?.Invoke(options) ?? options);
     }
 

@@ -24,7 +24,7 @@ internal sealed class WebFixture : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    /// <param name="folder">The server's folder (server.log, history.jsonl).</param>
+    /// <param name="folder">The server's folder (server.log, simplebb.db).</param>
     /// <param name="web">A dashboard with non-default limits, if wanted.</param>
     /// <param name="configure">Changes to the server's options.</param>
     /// <param name="httpPort">The page's port (a restarted server takes its predecessor's); 0 picks one.</param>
