@@ -35,6 +35,9 @@ pid=$!
 for _ in $(seq 100); do grep -q "listening on" $log 2>/dev/null && break; sleep 0.1; done
 grep -q "listening on" $log || fail "the server did not start as simplebb"
 kill -TERM $pid; wait $pid || fail "the server did not stop cleanly"
+# SQLite is linked into the executable: the results store works with nothing beside it.
+! ldd /usr/bin/simplebb-server | grep -q sqlite || fail "simplebb-server depends on a shared SQLite: $(ldd /usr/bin/simplebb-server | grep sqlite)"
+[ "$(stat -c '%U' /var/lib/simplebb/simplebb.db 2>/dev/null)" = simplebb ] || fail "the results store /var/lib/simplebb/simplebb.db was not created for simplebb"
 [ "$(stat -c '%U %a' /var/lib/simplebb/.simplebb/token)" = "simplebb 600" ] || fail "token not created for simplebb"
 
 echo "== remove"

@@ -4,7 +4,8 @@
 # PREFIX/share/man and bash completions in PREFIX/share/bash-completion/completions.
 #   bash scripts/install.sh              # installs into /usr/local/bin
 #   bash scripts/install.sh ~/.local     # installs into ~/.local/bin
-# Needs the .NET 10 SDK and a C toolchain (gcc or clang, zlib headers) to build.
+# Needs the .NET 10 SDK and a C toolchain (gcc or clang, zlib headers) to build; on Linux also SQLite's static
+# library, which is linked into simplebb-server (Debian: apt-get install gcc zlib1g-dev libsqlite3-dev).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 prefix=${1:-/usr/local}
