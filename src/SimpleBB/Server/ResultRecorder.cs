@@ -37,6 +37,12 @@ internal sealed class ResultRecorder
     /// <summary>Under a steady stream of results, server.log is synced and the cursors saved at least this often.</summary>
     private static readonly TimeSpan CheckpointEvery = TimeSpan.FromSeconds(1);
 
+    /// <summary>Suggested builds waiting to be stored; beyond the bound they are not stored (warned once).</summary>
+    private readonly Channel<SuggestedBuild> _builds =
+        Channel.CreateBounded<SuggestedBuild>(new BoundedChannelOptions(65_536) { SingleReader = true });
+
+    private int _warnedBuilds;
+
     private readonly Channel<(IPeer Peer, ResultMessage Result)> _queue =
         Channel.CreateBounded<(IPeer, ResultMessage)>(new BoundedChannelOptions(8192) { SingleReader = true });
 
@@ -148,21 +154,39 @@ internal sealed class ResultRecorder
     }
 
     /// <summary>
-    /// Stores a build when it is suggested, so it has a page before its first result. A failure is logged, never
-    /// passed on: the results of the build are recorded all the same.
+    /// Stores a build when it is suggested, so it has a page before its first result; never waits (a writer stores
+    /// what has queued up in one commit). A build that cannot be stored is logged, never passed on: its results
+    /// are recorded all the same.
     /// </summary>
     public void BuildSuggested(string id, string project, string revision, string? by, int builders)
     {
-        try
+        var build = new SuggestedBuild { Id = id, Project = project, Revision = revision, Suggested = DateTimeOffset.Now, SuggestedBy = by, Builders = builders };
+        if (!_builds.Writer.TryWrite(build) && Interlocked.Exchange(ref _warnedBuilds, 1) == 0)
         {
-            Store.AddBuild(new SuggestedBuild
-            {
-                Id = id, Project = project, Revision = revision, Suggested = DateTimeOffset.Now, SuggestedBy = by, Builders = builders,
-            });
+            _log.Warning("Builds are suggested faster than the results store takes them: build {BuildId} of {Project}/{Revision} and others are not stored (their results are)",
+                id, project, revision);
         }
-        catch (Exception ex) when (IsWriteFailure(ex))
+    }
+
+    private async Task WriteBuildsAsync()
+    {
+        var batch = new List<SuggestedBuild>(MaxBatch);
+        var reader = _builds.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            _log.Warning("Cannot store build {BuildId} of {Project}/{Revision} in the results store: {Reason}", id, project, revision, ex.Message);
+            batch.Clear();
+            while (batch.Count < MaxBatch && reader.TryRead(out var build))
+            {
+                batch.Add(build);
+            }
+            try
+            {
+                Store.AddBuilds(batch);
+            }
+            catch (Exception ex) when (IsWriteFailure(ex))
+            {
+                _log.Warning("Cannot store {Count} suggested build(s) in the results store, the first {BuildId}: {Reason}", batch.Count, batch[0].Id, ex.Message);
+            }
         }
     }
 
@@ -171,10 +195,15 @@ internal sealed class ResultRecorder
         _queue.Writer.WriteAsync((peer, result), cancellationToken);
 
     /// <summary>No more results will come; <see cref="RunAsync"/> ends when the queue is empty.</summary>
-    public void Complete() => _queue.Writer.TryComplete();
+    public void Complete()
+    {
+        _queue.Writer.TryComplete();
+        _builds.Writer.TryComplete();
+    }
 
     public async Task RunAsync()
     {
+        var storingBuilds = WriteBuildsAsync();
         if (Math.Min(_logApplied, _outputsApplied) < _committed)
         {
             var behind = _committed - Math.Min(_logApplied, _outputsApplied);
@@ -232,6 +261,7 @@ internal sealed class ResultRecorder
         {
             TryCheckpoint();
         }
+        await storingBuilds.ConfigureAwait(false);
     }
 
     private bool NeedsCheckpoint => _logSynced < _logApplied || _saved.Outputs < _outputsApplied;
@@ -431,7 +461,10 @@ internal sealed class ResultRecorder
         }
         if (_saved.Log < _logSynced || _saved.Outputs < _outputsApplied)
         {
-            Store.SetCursors([(ServerLogCursor, _logSynced), (OutputFilesCursor, _outputsApplied)]);
+            // Without a hook its cursor follows the others, so turning a hook on later never hooks old results.
+            Store.SetCursors(_hooks is null
+                ? [(ServerLogCursor, _logSynced), (OutputFilesCursor, _outputsApplied), (HooksCursor, _outputsApplied)]
+                : [(ServerLogCursor, _logSynced), (OutputFilesCursor, _outputsApplied)]);
             _saved = (_logSynced, _outputsApplied);
         }
         _lastCheckpoint = Environment.TickCount64;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 using SimpleBB.Protocol;
 
 namespace SimpleBB.Store;
@@ -30,7 +31,7 @@ public sealed class ResultStore : IDisposable
 
     private readonly SqliteConnection writer;
     private readonly string readOnly;
-    private readonly SqliteCommand insertResult;
+    private readonly sqlite3_stmt insertResult;
     private readonly SqliteCommand insertBuild;
     private readonly SqliteCommand setCursor;
     private readonly SqliteCommand markApplied;
@@ -43,13 +44,13 @@ public sealed class ResultStore : IDisposable
     {
         this.writer = writer;
         this.readOnly = readOnly;
-        insertResult = Prepare(
+        // Results are inserted through SQLite's own API: binding 17 values through ADO.NET parameters costs more
+        // than SQLite's insert itself, and the recorder inserts tens of thousands a second.
+        var rc = raw.sqlite3_prepare_v2(writer.Handle,
             "INSERT INTO results (build_id, builder, project, revision, kind, exit_code, duration_ms, sysname, nodename, release, " +
-            "version, machine, runtime, script_sha256, finished, address, output) VALUES ($build_id, $builder, $project, $revision, " +
-            "$kind, $exit_code, $duration_ms, $sysname, $nodename, $release, $version, $machine, $runtime, $script_sha256, " +
-            "$finished, $address, $output) ON CONFLICT (build_id, builder) DO NOTHING",
-            "$build_id", "$builder", "$project", "$revision", "$kind", "$exit_code", "$duration_ms", "$sysname", "$nodename",
-            "$release", "$version", "$machine", "$runtime", "$script_sha256", "$finished", "$address", "$output");
+            "version, machine, runtime, script_sha256, finished, address, output) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, " +
+            "?11, ?12, ?13, ?14, ?15, ?16, ?17) ON CONFLICT (build_id, builder) DO NOTHING", out insertResult);
+        SqliteException.ThrowExceptionForRC(rc, writer.Handle);
         insertBuild = Prepare(
             "INSERT INTO builds (id, project, revision, suggested, suggested_by, builders) " +
             "VALUES ($id, $project, $revision, $suggested, $suggested_by, $builders) ON CONFLICT (id) DO NOTHING",
@@ -82,18 +83,25 @@ public sealed class ResultStore : IDisposable
                 throw new InvalidDataException(
                     $"{full} has results store schema {version}; this version of simplebb-server reads schema {SchemaVersion} (upgrade it)");
             }
-            // auto_vacuum only takes effect before the first table exists: deleted results (retention) give their
-            // pages back in steps instead of the file only ever growing.
-            Execute(connection, "PRAGMA auto_vacuum = INCREMENTAL");
-            Execute(connection, "PRAGMA journal_mode = WAL");
-            Execute(connection, "PRAGMA synchronous = FULL");
             if (version < SchemaVersion)
             {
+                // A new store: creating it is not synced (an empty schema needs no durability: after a power cut the
+                // next start creates it again, IF NOT EXISTS), so a first start costs no fsyncs; the first synced
+                // commit of results brings the schema to disk with them. auto_vacuum only takes effect before the
+                // first table exists: deleted results (retention) give their pages back instead of the file only growing.
+                Execute(connection, "PRAGMA synchronous = OFF");
+                Execute(connection, "PRAGMA auto_vacuum = INCREMENTAL");
+                Execute(connection, "PRAGMA journal_mode = WAL");
                 using var create = connection.BeginTransaction();
                 Execute(connection, Schema, create);
                 Execute(connection, $"PRAGMA user_version = {SchemaVersion}", create);
                 create.Commit();
             }
+            else
+            {
+                Execute(connection, "PRAGMA journal_mode = WAL"); // persistent; cheap when it is WAL already
+            }
+            Execute(connection, "PRAGMA synchronous = FULL");
             var reading = new SqliteConnectionStringBuilder { DataSource = full, Mode = SqliteOpenMode.ReadOnly }.ToString();
             return new ResultStore(connection, reading) { Path = full };
         }
@@ -122,31 +130,44 @@ public sealed class ResultStore : IDisposable
     {
         var seqs = new long?[results.Count];
         using var transaction = writer.BeginTransaction();
-        insertResult.Transaction = transaction;
-        var p = insertResult.Parameters;
-        for (var i = 0; i < results.Count; i++)
+        var db = writer.Handle;
+        var statement = insertResult;
+        try
         {
-            var r = results[i];
-            p[0].Value = r.BuildId;
-            p[1].Value = r.Builder;
-            p[2].Value = r.Project;
-            p[3].Value = r.Revision;
-            p[4].Value = OutcomeKinds.ToText(r.Kind);
-            p[5].Value = r.ExitCode;
-            p[6].Value = r.DurationMs;
-            p[7].Value = r.Uname.Sysname;
-            p[8].Value = r.Uname.Nodename;
-            p[9].Value = r.Uname.Release;
-            p[10].Value = r.Uname.Version;
-            p[11].Value = r.Uname.Machine;
-            p[12].Value = r.Runtime;
-            p[13].Value = (object?)r.ScriptSha256 ?? DBNull.Value;
-            p[14].Value = r.Finished.ToUnixTimeMilliseconds();
-            p[15].Value = (object?)r.Address ?? DBNull.Value;
-            p[16].Value = r.Output;
-            // One row changed: inserted, with the rowid (the sequence number) SQLite just gave it; none: a resend.
-            // Asking SQLite for the rowid costs nothing, unlike RETURNING, which opens a result set per row.
-            seqs[i] = insertResult.ExecuteNonQuery() == 1 ? SQLitePCL.raw.sqlite3_last_insert_rowid(writer.Handle) : null;
+            for (var i = 0; i < results.Count; i++)
+            {
+                var r = results[i];
+                raw.sqlite3_bind_text(statement, 1, r.BuildId);
+                raw.sqlite3_bind_text(statement, 2, r.Builder);
+                raw.sqlite3_bind_text(statement, 3, r.Project);
+                raw.sqlite3_bind_text(statement, 4, r.Revision);
+                raw.sqlite3_bind_text(statement, 5, OutcomeKinds.ToText(r.Kind));
+                raw.sqlite3_bind_int(statement, 6, r.ExitCode);
+                raw.sqlite3_bind_int64(statement, 7, r.DurationMs);
+                raw.sqlite3_bind_text(statement, 8, r.Uname.Sysname);
+                raw.sqlite3_bind_text(statement, 9, r.Uname.Nodename);
+                raw.sqlite3_bind_text(statement, 10, r.Uname.Release);
+                raw.sqlite3_bind_text(statement, 11, r.Uname.Version);
+                raw.sqlite3_bind_text(statement, 12, r.Uname.Machine);
+                raw.sqlite3_bind_text(statement, 13, r.Runtime);
+                BindOptional(statement, 14, r.ScriptSha256);
+                raw.sqlite3_bind_int64(statement, 15, r.Finished.ToUnixTimeMilliseconds());
+                BindOptional(statement, 16, r.Address);
+                raw.sqlite3_bind_text(statement, 17, r.Output);
+                var rc = raw.sqlite3_step(statement);
+                if (rc != raw.SQLITE_DONE)
+                {
+                    SqliteException.ThrowExceptionForRC(rc, db);
+                }
+                // One row changed: inserted, with the rowid (the sequence number) SQLite just gave it; none: a resend.
+                seqs[i] = raw.sqlite3_changes(db) == 1 ? raw.sqlite3_last_insert_rowid(db) : null;
+                raw.sqlite3_reset(statement);
+            }
+        }
+        finally
+        {
+            raw.sqlite3_reset(statement);
+            raw.sqlite3_clear_bindings(statement);
         }
         transaction.Commit();
         return seqs;
@@ -156,30 +177,36 @@ public sealed class ResultStore : IDisposable
     /// Stores a suggested build; returns its sequence number, or null when that id exists. Not synced by itself (see
     /// <see cref="SetCursors"/>): a power loss right after it can lose the build, never a result.
     /// </summary>
-    public long? AddBuild(SuggestedBuild build)
+    public long? AddBuild(SuggestedBuild build) => AddBuilds([build])[0];
+
+    /// <summary>Stores suggested builds in one commit (see <see cref="AddBuild"/>); null for an id that exists.</summary>
+    public long?[] AddBuilds(IReadOnlyList<SuggestedBuild> builds)
     {
         lock (gate)
         {
-            return AddBuildLocked(build);
+            var seqs = new long?[builds.Count];
+            Unsynced(transaction =>
+            {
+                for (var i = 0; i < builds.Count; i++)
+                {
+                    seqs[i] = AddBuildLocked(builds[i], transaction);
+                }
+            });
+            return seqs;
         }
     }
 
-    private long? AddBuildLocked(SuggestedBuild build)
+    private long? AddBuildLocked(SuggestedBuild build, SqliteTransaction transaction)
     {
-        long? seq = null;
-        Unsynced(transaction =>
-        {
-            insertBuild.Transaction = transaction;
-            var p = insertBuild.Parameters;
-            p[0].Value = build.Id;
-            p[1].Value = build.Project;
-            p[2].Value = build.Revision;
-            p[3].Value = build.Suggested.ToUnixTimeMilliseconds();
-            p[4].Value = (object?)build.SuggestedBy ?? DBNull.Value;
-            p[5].Value = build.Builders;
-            seq = insertBuild.ExecuteNonQuery() == 1 ? SQLitePCL.raw.sqlite3_last_insert_rowid(writer.Handle) : null;
-        });
-        return seq;
+        insertBuild.Transaction = transaction;
+        var p = insertBuild.Parameters;
+        p[0].Value = build.Id;
+        p[1].Value = build.Project;
+        p[2].Value = build.Revision;
+        p[3].Value = build.Suggested.ToUnixTimeMilliseconds();
+        p[4].Value = (object?)build.SuggestedBy ?? DBNull.Value;
+        p[5].Value = build.Builders;
+        return insertBuild.ExecuteNonQuery() == 1 ? raw.sqlite3_last_insert_rowid(writer.Handle) : null;
     }
 
     /// <summary>Where the projection <paramref name="name"/> is: the sequence number of the last result it applied (0: none).</summary>
@@ -361,9 +388,10 @@ public sealed class ResultStore : IDisposable
         Results($"SELECT {ResultColumns} FROM results WHERE builder = $builder AND seq < $before ORDER BY seq DESC LIMIT $limit",
             ("$builder", builder), ("$before", beforeSeq ?? long.MaxValue), ("$limit", limit));
 
-    /// <summary>One revision of a project across builders, newest first.</summary>
+    /// <summary>One revision of a project across builders, newest first (through its builds: each result names its build).</summary>
     public IReadOnlyList<StoredResult> ResultsOfRevision(string project, string revision, int limit) =>
-        Results($"SELECT {ResultColumns} FROM results WHERE project = $project AND revision = $revision ORDER BY seq DESC LIMIT $limit",
+        Results($"SELECT {ResultColumns} FROM results WHERE build_id IN (SELECT id FROM builds WHERE project = $project AND revision = $revision) " +
+            "ORDER BY seq DESC LIMIT $limit",
             ("$project", project), ("$revision", revision), ("$limit", limit));
 
     /// <summary>The latest result of each builder for a project, by builder name.</summary>
@@ -471,6 +499,18 @@ public sealed class ResultStore : IDisposable
         return command;
     }
 
+    private static void BindOptional(sqlite3_stmt statement, int index, string? value)
+    {
+        if (value is null)
+        {
+            raw.sqlite3_bind_null(statement, index);
+        }
+        else
+        {
+            raw.sqlite3_bind_text(statement, index, value);
+        }
+    }
+
     private static SqliteCommand Command(SqliteConnection connection, string sql, (string Name, object Value)[] parameters)
     {
         var command = connection.CreateCommand();
@@ -499,11 +539,11 @@ public sealed class ResultStore : IDisposable
     /// <summary>
     /// Schema 1. Sequence numbers never go back (AUTOINCREMENT), so a projection's cursor stays valid after retention
     /// deletes the oldest rows. Times are Unix milliseconds (UTC). The indexes serve what the pages and the API ask:
-    /// a project's builds and results newest first, a builder's results, one revision across builders, the latest
+    /// a project's builds and results newest first, a builder's results, one revision across builders (through its builds), the latest
     /// result per (project, builder).
     /// </summary>
     private const string Schema = """
-        CREATE TABLE builds (
+        CREATE TABLE IF NOT EXISTS builds (
             seq          INTEGER PRIMARY KEY AUTOINCREMENT,
             id           TEXT NOT NULL UNIQUE,
             project      TEXT NOT NULL,
@@ -512,8 +552,9 @@ public sealed class ResultStore : IDisposable
             suggested_by TEXT,
             builders     INTEGER NOT NULL
         );
-        CREATE INDEX builds_by_project ON builds (project, seq);
-        CREATE TABLE results (
+        CREATE INDEX IF NOT EXISTS builds_by_project ON builds (project, seq);
+        CREATE INDEX IF NOT EXISTS builds_by_revision ON builds (project, revision);
+        CREATE TABLE IF NOT EXISTS results (
             seq           INTEGER PRIMARY KEY AUTOINCREMENT,
             build_id      TEXT NOT NULL,
             builder       TEXT NOT NULL,
@@ -534,14 +575,13 @@ public sealed class ResultStore : IDisposable
             output        TEXT NOT NULL,
             UNIQUE (build_id, builder)
         );
-        CREATE INDEX results_by_project_builder ON results (project, builder, seq);
-        CREATE INDEX results_by_builder ON results (builder, seq);
-        CREATE INDEX results_by_revision ON results (project, revision, seq);
-        CREATE TABLE cursors (
+        CREATE INDEX IF NOT EXISTS results_by_project_builder ON results (project, builder, seq);
+        CREATE INDEX IF NOT EXISTS results_by_builder ON results (builder, seq);
+        CREATE TABLE IF NOT EXISTS cursors (
             name TEXT PRIMARY KEY,
             seq  INTEGER NOT NULL
         ) WITHOUT ROWID;
-        CREATE TABLE applied (
+        CREATE TABLE IF NOT EXISTS applied (
             name TEXT NOT NULL,
             seq  INTEGER NOT NULL,
             PRIMARY KEY (name, seq)
