@@ -37,13 +37,25 @@ public sealed class ResultStore : IDisposable
     private readonly SqliteCommand markApplied;
     private readonly SqliteCommand dropApplied;
 
+    private static readonly TimeSpan CheckpointInterval = TimeSpan.FromMilliseconds(500);
+    private readonly CancellationTokenSource stopping = new();
+    private readonly Task checkpointer;
+
+    /// <summary>Commits of results so far; the checkpointer works only when there were new ones.</summary>
+    private long commits;
+
     /// <summary>The writer connection is used by the recorder's loop and the hook workers: one at a time.</summary>
     private readonly Lock gate = new();
 
-    private ResultStore(SqliteConnection writer, string readOnly)
+    private ResultStore(SqliteConnection writer, string readOnly, string checkpointing)
     {
         this.writer = writer;
         this.readOnly = readOnly;
+        // The WAL is copied back into the database (and the database synced) by a background thread, not by the
+        // commit that happens to cross SQLite's threshold: the recorder's commits stay one WAL write and one fsync.
+        // A passive checkpoint never blocks the writer; the writer's own checkpoint stays as a backstop at 64 MiB.
+        Execute(writer, "PRAGMA wal_autocheckpoint = 16384");
+        checkpointer = Task.Run(() => CheckpointLoopAsync(checkpointing, stopping.Token));
         // Results are inserted through SQLite's own API: binding 17 values through ADO.NET parameters costs more
         // than SQLite's insert itself, and the recorder inserts tens of thousands a second.
         var rc = raw.sqlite3_prepare_v2(writer.Handle,
@@ -103,7 +115,8 @@ public sealed class ResultStore : IDisposable
             }
             Execute(connection, "PRAGMA synchronous = FULL");
             var reading = new SqliteConnectionStringBuilder { DataSource = full, Mode = SqliteOpenMode.ReadOnly }.ToString();
-            return new ResultStore(connection, reading) { Path = full };
+            var checkpointing = new SqliteConnectionStringBuilder { DataSource = full, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString();
+            return new ResultStore(connection, reading, checkpointing) { Path = full };
         }
         catch
         {
@@ -170,6 +183,7 @@ public sealed class ResultStore : IDisposable
             raw.sqlite3_clear_bindings(statement);
         }
         transaction.Commit();
+        Interlocked.Increment(ref commits);
         return seqs;
     }
 
@@ -410,8 +424,46 @@ public sealed class ResultStore : IDisposable
         Builds($"SELECT {BuildColumns} FROM builds WHERE project = $project AND seq < $before ORDER BY seq DESC LIMIT $limit",
             ("$project", project), ("$before", beforeSeq ?? long.MaxValue), ("$limit", limit));
 
+    private async Task CheckpointLoopAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        using var connection = new SqliteConnection(connectionString);
+        long checkpointed = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(CheckpointInterval, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            var now = Interlocked.Read(ref commits);
+            if (now == checkpointed)
+            {
+                continue;
+            }
+            try
+            {
+                if (connection.State != System.Data.ConnectionState.Open)
+                {
+                    connection.Open();
+                }
+                Execute(connection, "PRAGMA wal_checkpoint(PASSIVE)");
+                checkpointed = now;
+            }
+            catch (SqliteException)
+            {
+                // A full disk or a busy database: the next round (or the writer's backstop) tries again.
+            }
+        }
+    }
+
     public void Dispose()
     {
+        stopping.Cancel();
+        checkpointer.Wait();
+        stopping.Dispose();
         insertResult.Dispose();
         insertBuild.Dispose();
         setCursor.Dispose();
