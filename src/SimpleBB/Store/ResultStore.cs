@@ -32,7 +32,7 @@ public sealed class ResultStore : IDisposable
     private readonly SqliteConnection writer;
     private readonly string readOnly;
     private readonly sqlite3_stmt insertResult;
-    private readonly SqliteCommand insertBuild;
+    private readonly sqlite3_stmt insertBuild;
     private readonly SqliteCommand setCursor;
     private readonly SqliteCommand markApplied;
     private readonly SqliteCommand dropApplied;
@@ -63,10 +63,10 @@ public sealed class ResultStore : IDisposable
             "version, machine, runtime, script_sha256, finished, address, output) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, " +
             "?11, ?12, ?13, ?14, ?15, ?16, ?17) ON CONFLICT (build_id, builder) DO NOTHING", out insertResult);
         SqliteException.ThrowExceptionForRC(rc, writer.Handle);
-        insertBuild = Prepare(
-            "INSERT INTO builds (id, project, revision, suggested, suggested_by, builders) " +
-            "VALUES ($id, $project, $revision, $suggested, $suggested_by, $builders) ON CONFLICT (id) DO NOTHING",
-            "$id", "$project", "$revision", "$suggested", "$suggested_by", "$builders");
+        rc = raw.sqlite3_prepare_v2(writer.Handle,
+            "INSERT INTO builds (id, project, revision, suggested, suggested_by, builders) VALUES (?1, ?2, ?3, ?4, ?5, ?6) " +
+            "ON CONFLICT (id) DO NOTHING", out insertBuild);
+        SqliteException.ThrowExceptionForRC(rc, writer.Handle);
         setCursor = Prepare(
             "INSERT INTO cursors (name, seq) VALUES ($name, $seq) ON CONFLICT (name) DO UPDATE SET seq = excluded.seq",
             "$name", "$seq");
@@ -167,14 +167,7 @@ public sealed class ResultStore : IDisposable
                 raw.sqlite3_bind_int64(statement, 15, r.Finished.ToUnixTimeMilliseconds());
                 BindOptional(statement, 16, r.Address);
                 raw.sqlite3_bind_text(statement, 17, r.Output);
-                var rc = raw.sqlite3_step(statement);
-                if (rc != raw.SQLITE_DONE)
-                {
-                    SqliteException.ThrowExceptionForRC(rc, db);
-                }
-                // One row changed: inserted, with the rowid (the sequence number) SQLite just gave it; none: a resend.
-                seqs[i] = raw.sqlite3_changes(db) == 1 ? raw.sqlite3_last_insert_rowid(db) : null;
-                raw.sqlite3_reset(statement);
+                seqs[i] = Step(statement); // null: a resend
             }
         }
         finally
@@ -203,24 +196,46 @@ public sealed class ResultStore : IDisposable
             {
                 for (var i = 0; i < builds.Count; i++)
                 {
-                    seqs[i] = AddBuildLocked(builds[i], transaction);
+                    seqs[i] = AddBuildLocked(builds[i]);
                 }
             });
             return seqs;
         }
     }
 
-    private long? AddBuildLocked(SuggestedBuild build, SqliteTransaction transaction)
+    private long? AddBuildLocked(SuggestedBuild build)
     {
-        insertBuild.Transaction = transaction;
-        var p = insertBuild.Parameters;
-        p[0].Value = build.Id;
-        p[1].Value = build.Project;
-        p[2].Value = build.Revision;
-        p[3].Value = build.Suggested.ToUnixTimeMilliseconds();
-        p[4].Value = (object?)build.SuggestedBy ?? DBNull.Value;
-        p[5].Value = build.Builders;
-        return insertBuild.ExecuteNonQuery() == 1 ? raw.sqlite3_last_insert_rowid(writer.Handle) : null;
+        var statement = insertBuild;
+        try
+        {
+            raw.sqlite3_bind_text(statement, 1, build.Id);
+            raw.sqlite3_bind_text(statement, 2, build.Project);
+            raw.sqlite3_bind_text(statement, 3, build.Revision);
+            raw.sqlite3_bind_int64(statement, 4, build.Suggested.ToUnixTimeMilliseconds());
+            BindOptional(statement, 5, build.SuggestedBy);
+            raw.sqlite3_bind_int(statement, 6, build.Builders);
+            return Step(statement);
+        }
+        finally
+        {
+            raw.sqlite3_reset(statement);
+            raw.sqlite3_clear_bindings(statement);
+        }
+    }
+
+    /// <summary>Runs an INSERT … ON CONFLICT DO NOTHING: the new row's sequence number, or null when the row existed.</summary>
+    private long? Step(sqlite3_stmt statement)
+    {
+        var db = writer.Handle;
+        var rc = raw.sqlite3_step(statement);
+        if (rc != raw.SQLITE_DONE)
+        {
+            SqliteException.ThrowExceptionForRC(rc, db);
+        }
+        // One row changed: inserted, with the rowid (the sequence number) SQLite just gave it; none: it existed.
+        var seq = raw.sqlite3_changes(db) == 1 ? raw.sqlite3_last_insert_rowid(db) : (long?)null;
+        raw.sqlite3_reset(statement);
+        return seq;
     }
 
     /// <summary>Where the projection <paramref name="name"/> is: the sequence number of the last result it applied (0: none).</summary>
