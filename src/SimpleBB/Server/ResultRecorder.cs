@@ -43,6 +43,8 @@ internal sealed class ResultRecorder
 
     private int _warnedBuilds;
 
+    private static readonly TimeSpan BuildsGathering = TimeSpan.FromMilliseconds(20);
+
     private readonly Channel<(IPeer Peer, ResultMessage Result)> _queue =
         Channel.CreateBounded<(IPeer, ResultMessage)>(new BoundedChannelOptions(8192) { SingleReader = true });
 
@@ -174,6 +176,9 @@ internal sealed class ResultRecorder
         var reader = _builds.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
+            // Nothing waits for a build's row: gathering what comes in the next moment makes one commit (and one
+            // wake-up of this task) serve many suggestions instead of one each.
+            await Task.Delay(BuildsGathering).ConfigureAwait(false);
             batch.Clear();
             while (batch.Count < MaxBatch && reader.TryRead(out var build))
             {
