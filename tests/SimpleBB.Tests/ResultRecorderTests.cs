@@ -35,10 +35,10 @@ public sealed class ResultRecorderTests : IAsyncDisposable
 
     private string StorePath => _dir.File("simplebb.db");
 
-    private ResultRecorder Start(EventHub? events = null)
+    private ResultRecorder Start(EventHub? events = null, RecorderOptions? options = null, OutputFiles? outputs = null)
     {
-        var recorder = new ResultRecorder(Logger.None, StorePath, null, _log, null, _registry, _latest, 100, events ?? new EventHub(),
-            new RecorderOptions { RetryMin = TimeSpan.FromMilliseconds(10), RetryMax = TimeSpan.FromMilliseconds(50) });
+        var recorder = new ResultRecorder(Logger.None, StorePath, null, _log, outputs, _registry, _latest, 100, events ?? new EventHub(),
+            options ?? new RecorderOptions { RetryMin = TimeSpan.FromMilliseconds(10), RetryMax = TimeSpan.FromMilliseconds(50) });
         recorder.Open();
         _running.Add((recorder, recorder.RunAsync()));
         return recorder;
@@ -243,5 +243,29 @@ public sealed class ResultRecorderTests : IAsyncDisposable
         await StopAllAsync();
         using var reopened = ResultStore.Open(StorePath);
         Assert.Equal(2, reopened.Cursor(ResultRecorder.ServerLogCursor)); // saved once the line is synced
+    }
+
+    [Fact]
+    public async Task Retention_keeps_the_newest_results_and_deletes_the_older_ones_with_their_output_files()
+    {
+        var outputs = new OutputFiles(_dir.Path, Logger.None);
+        var recorder = Start(options: new RecorderOptions { KeepResults = 3, RetentionEvery = TimeSpan.Zero }, outputs: outputs);
+        var ids = Enumerable.Range(0, 5).Select(_ => Dispatch()).ToList();
+        string OutputFile(string id) => Path.Combine(_dir.Path, OutputFiles.RelativePath("foo", id, "b1"));
+
+        foreach (var id in ids)
+        {
+            await recorder.EnqueueAsync(_builder, Result(id), default);
+            await Eventually.TrueAsync(() => Acks(id) == 1, "the ack of " + id);
+        }
+
+        await Eventually.TrueAsync(() => recorder.Store.ResultsAfter(0, 10).Count == 3, "retention to delete the two oldest");
+        Assert.Equal(ids[2..], recorder.Store.ResultsAfter(0, 10).Select(r => r.BuildId));
+        Assert.All(ids[..2], id => Assert.False(File.Exists(OutputFile(id)), "the output file of a deleted result"));
+        Assert.All(ids[2..], id => Assert.True(File.Exists(OutputFile(id)), "the output file of a kept result"));
+        Assert.All(ids, id => Assert.Equal(1, _log.Count(id, "b1"))); // server.log keeps its lines
+        await recorder.EnqueueAsync(_builder, Result(ids[0]), default); // this server knows it answered that build: not recorded again
+        await Eventually.TrueAsync(() => _builder.SentOf<ErrorMessage>().Any(e => e.Id == ids[0]) || Acks(ids[0]) == 2, "an answer to the resend");
+        Assert.Empty(recorder.Store.ResultsOfBuild(ids[0]));
     }
 }

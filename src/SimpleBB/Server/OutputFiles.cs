@@ -130,6 +130,19 @@ internal sealed class OutputFiles(string root, ILogger log, long maxFileBytes = 
         }
     }
 
+    /// <summary>Deletes a build's output file (retention); a file that is gone already or cannot be deleted is left.</summary>
+    public void Delete(string project, string id, string builder)
+    {
+        try
+        {
+            File.Delete(Path.Combine(root, RelativePath(project, id, builder)));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            log.Warning("Cannot delete the old output file of build {BuildId} on {Builder}: {Reason}", id, builder, ex.Message);
+        }
+    }
+
     /// <summary>Completes the files of the entries that have output; throws <see cref="IOException"/> when one cannot be written.</summary>
     public void Write(IReadOnlyList<ResultStatus> entries)
     {

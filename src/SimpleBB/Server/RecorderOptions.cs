@@ -11,4 +11,13 @@ internal sealed record RecorderOptions
 
     /// <summary>Also write "cannot record" to stderr directly (when the log does not go to the console).</summary>
     public bool AlertOnStderr { get; init; }
+
+    /// <summary>Retention: results (and their output files) older than this many days are deleted; null keeps them all.</summary>
+    public int? KeepDays { get; init; }
+
+    /// <summary>Retention: only the newest this many results (and their output files) are kept; null keeps them all.</summary>
+    public long? KeepResults { get; init; }
+
+    /// <summary>How often retention runs (also once at start).</summary>
+    public TimeSpan RetentionEvery { get; init; } = TimeSpan.FromMinutes(10);
 }

@@ -233,6 +233,10 @@ internal sealed class ResultRecorder
             {
                 TryCheckpoint(); // idle: sync server.log and save the cursors, off the path of any waiting result
             }
+            if (_paused is null && !reader.TryPeek(out _) && RetentionDue)
+            {
+                ApplyRetention();
+            }
             if (!(_paused is null ? await reader.WaitToReadAsync().ConfigureAwait(false) : await WaitWhilePausedAsync(reader).ConfigureAwait(false)))
             {
                 break;
@@ -267,6 +271,48 @@ internal sealed class ResultRecorder
             TryCheckpoint();
         }
         await storingBuilds.ConfigureAwait(false);
+    }
+
+    private long _lastRetention = long.MinValue;
+
+    private bool RetentionDue => (_options.KeepDays is not null || _options.KeepResults is not null)
+        && (_lastRetention == long.MinValue || Environment.TickCount64 - _lastRetention > _options.RetentionEvery.TotalMilliseconds);
+
+    /// <summary>
+    /// Deletes what retention (--keep-days, --keep-results) says to, with the output files, a thousand results per
+    /// commit; only results every projection before the hooks has applied. A failure is logged and tried next time.
+    /// </summary>
+    private void ApplyRetention()
+    {
+        _lastRetention = Environment.TickCount64;
+        var before = _options.KeepDays is { } days ? DateTimeOffset.Now.AddDays(-days) : (DateTimeOffset?)null;
+        var deleted = 0L;
+        try
+        {
+            while (true)
+            {
+                var rows = Store.DeleteOld(before, _options.KeepResults, Math.Min(_logSynced, _outputsApplied), 1000);
+                deleted += rows.Count;
+                foreach (var row in rows)
+                {
+                    _outputs?.Delete(row.Project, row.BuildId, row.Builder);
+                }
+                if (rows.Count < 1000)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception ex) when (IsWriteFailure(ex))
+        {
+            _log.Warning("Retention could not delete old results: {Reason}; it tries again later", ex.Message);
+        }
+        if (deleted > 0)
+        {
+            _log.Information("Retention deleted {Count} result(s) and their output files (--keep-days {Days}, --keep-results {Results})",
+                deleted, _options.KeepDays?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "off",
+                _options.KeepResults?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "off");
+        }
     }
 
     private bool NeedsCheckpoint => _logSynced < _logApplied || _saved.Outputs < _outputsApplied;

@@ -38,6 +38,10 @@ public static class ServerCommand
             "Serve TLS with this certificate: PFX (password in SIMPLEBB_TLS_CERT_PASSWORD) or PEM with its key");
         var storeFile = EnvOptions.String("--store", [], "SIMPLEBB_STORE", () => "",
             "The results store, an SQLite database of every build and result (default: simplebb.db beside the log file)");
+        var keepDays = EnvOptions.Int("--keep-days", [], "SIMPLEBB_KEEP_DAYS", 0, 0, 1_000_000,
+            "Delete results (and their output files) older than this many days; 0 keeps them all");
+        var keepResults = EnvOptions.Int("--keep-results", [], "SIMPLEBB_KEEP_RESULTS", 0, 0, int.MaxValue,
+            "Keep only the newest this many results (and their output files); 0 keeps them all");
         var historyFile = EnvOptions.String("--history-file", [], "SIMPLEBB_HISTORY_FILE", () => "",
             "The result journal of versions before 0.3, imported into the store once and renamed to <name>.imported (default: history.jsonl beside the log file)");
         var onResult = EnvOptions.String("--on-result", [], "SIMPLEBB_ON_RESULT", () => "",
@@ -70,7 +74,7 @@ public static class ServerCommand
             """)
         {
             listen, port, logFile, logMaxMb, logKeep, maxLine, maxConnections, maxPending, helloTimeout, heartbeat, quiet,
-            token, tokenFile, noAuth, tlsCert, tlsKey, storeFile, historyFile, http, maxOutputMb, onResult, onResultJobs, onResultTimeout,
+            token, tokenFile, noAuth, tlsCert, tlsKey, storeFile, keepDays, keepResults, historyFile, http, maxOutputMb, onResult, onResultJobs, onResultTimeout,
         };
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -133,7 +137,12 @@ public static class ServerCommand
                 StoreFile = parse.GetValue(storeFile) is { Length: > 0 } store ? Path.GetFullPath(store) : Path.Combine(folder, "simplebb.db"),
                 HistoryFile = parse.GetValue(historyFile) is { Length: > 0 } history ? history : Path.Combine(folder, "history.jsonl"),
                 OutputFolder = folder,
-                Recording = options.Recording with { AlertOnStderr = quietly },
+                Recording = options.Recording with
+                {
+                    AlertOnStderr = quietly,
+                    KeepDays = parse.GetValue(keepDays) is > 0 and var days ? days : null,
+                    KeepResults = parse.GetValue(keepResults) is > 0 and var kept ? kept : null,
+                },
             };
             if (LogFilePath.Problem(path, "--log-file", "server.log") is { } badPath)
             {

@@ -364,6 +364,47 @@ public sealed class ResultStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// Retention: deletes results recorded before <paramref name="before"/> (null: no age limit) and all but the newest
+    /// <paramref name="keep"/> results (null: no count limit), none after <paramref name="upToSeq"/> (what the projections have not applied yet), at most <paramref name="limit"/> in one commit, and the
+    /// builds older than every result kept. Returns the deleted results (their output files are the caller's), oldest
+    /// first; call again while it returns <paramref name="limit"/> of them. Freed pages go back to the file system
+    /// (incremental vacuum), so the database shrinks instead of only growing.
+    /// </summary>
+    public IReadOnlyList<StoredResult> DeleteOld(DateTimeOffset? before, long? keep, long upToSeq, int limit)
+    {
+        var last = LastSeq();
+        var upTo = keep is { } count ? last - count : 0;
+        var doomed = Results(
+            $"SELECT {ResultColumnsWithoutOutput} FROM results WHERE seq <= $cap AND (seq <= $upTo OR finished < $before) ORDER BY seq LIMIT $limit",
+            ("$cap", upToSeq), ("$upTo", upTo), ("$before", before?.ToUnixTimeMilliseconds() ?? long.MinValue), ("$limit", limit));
+        if (doomed.Count == 0)
+        {
+            return doomed;
+        }
+        lock (gate)
+        {
+            using (var transaction = writer.BeginTransaction())
+            {
+                using var delete = writer.CreateCommand();
+                delete.Transaction = transaction;
+                delete.CommandText = "DELETE FROM results WHERE seq IN (SELECT value FROM json_each($seqs))";
+                delete.Parameters.AddWithValue("$seqs", "[" + string.Join(',', doomed.Select(r => r.Seq)) + "]");
+                delete.ExecuteNonQuery();
+                // Builds older than the oldest result kept, and with no result left: their page would show nothing.
+                using var builds = writer.CreateCommand();
+                builds.Transaction = transaction;
+                builds.CommandText = "DELETE FROM builds WHERE suggested < coalesce((SELECT min(finished) FROM results), $now) " +
+                    "AND NOT EXISTS (SELECT 1 FROM results r WHERE r.build_id = builds.id)";
+                builds.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                builds.ExecuteNonQuery();
+                transaction.Commit();
+            }
+            Execute(writer, "PRAGMA incremental_vacuum");
+        }
+        return doomed;
+    }
+
     /// <summary>True when (build id, builder) is recorded: a resend of a result whose build this server no longer knows.</summary>
     public bool Contains(string buildId, string builder)
     {
