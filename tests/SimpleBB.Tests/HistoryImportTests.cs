@@ -29,12 +29,17 @@ public sealed class HistoryImportTests : IDisposable
     };
 
     [Fact]
-    public void A_journal_written_by_the_server_before_the_store_is_imported_once_from_both_parts_and_renamed()
+    public void A_journal_in_the_format_of_version_0_2_is_imported_once_from_both_parts_and_renamed()
     {
-        // Written by version 0.2's ResultJournal (40 results, rotated at 4 KiB, with its header, derived and hooked markers).
-        var fixtures = Path.Combine(AppContext.BaseDirectory, "Fixtures", "journal-0.2");
-        File.Copy(Path.Combine(fixtures, "history.jsonl"), Journal);
-        File.Copy(Path.Combine(fixtures, "history.jsonl.1"), Journal + ".1");
+        // Version 0.2's journal as its ResultJournal wrote it: a header, each entry followed by its derived and hooked
+        // markers, rotated into an older part (.1) and the current file.
+        string Part(int from, int to) => string.Join("\n", new[] { "{\"journal\":\"simplebb-results\",\"version\":1}", "{\"hooked\":\"*\"}" }
+            .Concat(Enumerable.Range(from, to - from + 1).SelectMany(i => new[]
+            {
+                Line(Entry($"a-{i}", i % 3 == 0 ? "FAILED 2" : "SUCCESS", i % 3 == 0 ? 2 : 0)), "{\"derived\":true}", "{\"hooked\":\"*\"}",
+            }))) + "\n";
+        File.WriteAllText(Journal + ".1", Part(1, 30));
+        File.WriteAllText(Journal, Part(31, 40));
         var firstInOlderPart = HistoryImport.Parse(File.ReadLines(Journal + ".1").First(l => l.Contains("\"id\"")))!.BuildId;
         using var store = ResultStore.Open(_dir.File("simplebb.db"));
 

@@ -122,11 +122,7 @@ internal sealed class ResultHooks
         var stopping = _stopping.Token;
         while (true)
         {
-            try
-            {
-                await _more.WaitAsync(stopping).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
+            if (!await SignalledAsync(_more, stopping).ConfigureAwait(false))
             {
                 return;
             }
@@ -142,6 +138,20 @@ internal sealed class ResultHooks
             {
                 _log.Error(ex, "Reading results for their hooks failed");
             }
+        }
+    }
+
+    /// <summary>Waits for <paramref name="signal"/>; false once the hooks are stopping.</summary>
+    private static async Task<bool> SignalledAsync(SemaphoreSlim signal, CancellationToken stopping)
+    {
+        try
+        {
+            await signal.WaitAsync(stopping).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 
@@ -229,11 +239,7 @@ internal sealed class ResultHooks
         var stopping = _stopping.Token;
         while (true)
         {
-            try
-            {
-                await _signal.WaitAsync(stopping).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
+            if (!await SignalledAsync(_signal, stopping).ConfigureAwait(false))
             {
                 return;
             }

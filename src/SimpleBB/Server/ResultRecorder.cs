@@ -444,7 +444,9 @@ internal sealed class ResultRecorder
     /// <summary>Writes what the store has and the projections lack: server.log lines, then output files.</summary>
     private void Derive(IReadOnlyList<StoredResult> rows, bool fromStart)
     {
-        var forLog = rows.Where(r => r.Seq > _logApplied).Select(r => r.ToStatus(withOutput: true)).ToList();
+        // Each result in words once, for both files.
+        var statuses = rows.Where(r => r.Seq > Math.Min(_logApplied, _outputsApplied)).Select(r => (r.Seq, Status: r.ToStatus(withOutput: true))).ToList();
+        var forLog = statuses.Where(s => s.Seq > _logApplied).Select(s => s.Status).ToList();
         if (forLog.Count > 0)
         {
             if (fromStart || _logFrom >= 0)
@@ -470,7 +472,7 @@ internal sealed class ResultRecorder
         }
         if (_outputs is not null)
         {
-            var forOutputs = rows.Where(r => r.Seq > _outputsApplied).Select(r => r.ToStatus(withOutput: true)).ToList();
+            var forOutputs = statuses.Where(s => s.Seq > _outputsApplied).Select(s => s.Status).ToList();
             if (forOutputs.Count > 0)
             {
                 _outputs.Write(forOutputs);

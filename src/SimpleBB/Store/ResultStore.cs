@@ -143,7 +143,6 @@ public sealed class ResultStore : IDisposable
     {
         var seqs = new long?[results.Count];
         using var transaction = writer.BeginTransaction();
-        var db = writer.Handle;
         var statement = insertResult;
         try
         {
@@ -192,7 +191,7 @@ public sealed class ResultStore : IDisposable
         lock (gate)
         {
             var seqs = new long?[builds.Count];
-            Unsynced(transaction =>
+            Unsynced(_ =>
             {
                 for (var i = 0; i < builds.Count; i++)
                 {
