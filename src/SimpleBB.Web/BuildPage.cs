@@ -10,21 +10,37 @@ internal static class BuildPage
     private const int MaxTails = 30;
     private const int TailBytes = 8 * 1024;
 
-    public static string Render(DashboardState state, Farm farm, string id) =>
-        Layout.Render(state.ServerName, "Build " + id, "build", id, html =>
+    public static RenderedPage Render(DashboardState state, Farm farm, string id)
+    {
+        var build = farm.View(id);
+        var html = Layout.Render(state.ServerName, "Build " + id, "build", id, html =>
         {
             html.Append("<nav class=\"crumbs\" aria-label=\"Breadcrumb\"><a href=\"/\">Overview</a> \u203A ");
-            if (!farm.Builds.TryGetValue(id, out var build))
+            if (build is null)
             {
-                html.Append("build</nav><h1>Build <code>").Text(id).Append("</code></h1><p class=\"empty\">This build is not in the server's memory ")
-                    .Append("(it keeps the latest results; older output files may still be in logs/ beside server.log).</p>");
+                html.Append("build</nav><h1>Build <code>").Text(id).Append("</code></h1><p class=\"empty\">No build with this id is kept: ")
+                    .Append("it was never suggested here, or retention removed it.</p>");
                 return;
             }
             html.Link("/project/", build.Project, build.Project).Append(" \u203A build</nav>");
             html.Append("<h1>").Text(build.Project).Append(" <span class=\"rev\">").Text(build.Revision).Append("</span></h1>")
-                .Append("<p>Build <code>").Text(build.Id).Append("</code> \u00B7 ").Time(build.Time).Append(" \u00B7 ").Counts(build)
-                .Append(" \u00B7 <a href=\"/api/builds/").Append(Html.Url(build.Id)).Append("\">JSON</a></p>");
-            html.MachineSpecific(state.MachineSpecific(build.Project, build.Revision));
+                .Append("<p>Build <code>").Text(build.Id).Append("</code> \u00B7 suggested ").Time(build.Build.Suggested);
+            if (build.Build.SuggestedBy is { } by)
+            {
+                html.Append(" by ").Text(by);
+            }
+            html.Append(" \u00B7 ").Append(build.Build.Builders switch
+            {
+                Store.ResultStore.UnknownBuilders => "sent to builders (how many is not known)",
+                1 => "sent to 1 builder",
+                var n => "sent to " + n.ToString(System.Globalization.CultureInfo.InvariantCulture) + " builders",
+            }).Append(" \u00B7 ").Counts(build).Append(" \u00B7 <a href=\"/api/builds/").Append(Html.Url(build.Id)).Append("\">JSON</a></p>");
+            if (build.ReachedNoBuilder)
+            {
+                html.Append("<p class=\"alert\">This build reached no builder: none was connected when it was suggested, so nothing was built.</p>");
+                return;
+            }
+            html.MachineSpecific(build.MachineSpecific());
             var results = build.Results.Values
                 .OrderBy(r => Outcomes.Verdict(r.Outcome) switch { false => 0, null => 1, true => 2 })
                 .ThenBy(r => r.Builder, StringComparer.Ordinal).ToArray();
@@ -74,6 +90,8 @@ internal static class BuildPage
             }
             html.Append("</section>");
         });
+        return new RenderedPage(html, build is not null);
+    }
 
     private static void OutputLink(StringBuilder html, ResultStatus result) =>
         html.Append("<a href=\"").Append(OutputUrl(result.Project, result.Id, result.Builder)).Append("\">full output</a>");

@@ -1,20 +1,25 @@
 using SimpleBB.Protocol;
+using SimpleBB.Store;
 
 namespace SimpleBB.Web;
 
-/// <summary>One build (id) with every result it has so far and the builders still running it.</summary>
-internal sealed class BuildView(string id, string project, string revision)
+/// <summary>One build as a page shows it: the suggestion, every result it has so far and the builders running it now.</summary>
+internal sealed class BuildView(SuggestedBuild build)
 {
-    public string Id { get; } = id;
-    public string Project { get; } = project;
-    public string Revision { get; } = revision;
+    public SuggestedBuild Build { get; } = build;
+    public string Id => Build.Id;
+    public string Project => Build.Project;
+    public string Revision => Build.Revision;
 
     /// <summary>The newest thing known about it: its last result, or when it was suggested.</summary>
-    public DateTimeOffset Time { get; set; }
+    public DateTimeOffset Time { get; set; } = build.Suggested;
 
     public Dictionary<string, ResultStatus> Results { get; } = new(StringComparer.Ordinal);
 
     public HashSet<string> Running { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Sent to no builder (none was connected): nothing will be built, and the page says so.</summary>
+    public bool ReachedNoBuilder => Build.Builders == 0 && Results.Count == 0;
 
     public int Count(bool? verdict) => Results.Values.Count(r => Outcomes.Verdict(r.Outcome) == verdict);
 
@@ -23,7 +28,10 @@ internal sealed class BuildView(string id, string project, string revision)
         : Running.Contains(builder) ? Outcome.Running
         : Outcome.None;
 
-    /// <summary>passing, failing, mixed (passes here, fails there), n/a or running: the word the badge shows.</summary>
+    /// <summary>
+    /// passing, failing, mixed (passes here, fails there), n/a, running, waiting (sent, no result yet) or
+    /// "no builder" (sent to none): the word the badge shows.
+    /// </summary>
     public string Summary()
     {
         var passed = Count(true);
@@ -33,9 +41,18 @@ internal sealed class BuildView(string id, string project, string revision)
             ( > 0, > 0) => "mixed",
             (_, > 0) => "failing",
             ( > 0, _) => Running.Count > 0 ? "running" : "passing",
-            _ => Running.Count > 0 || Results.Count == 0 ? "running" : "n/a",
+            _ when Running.Count > 0 => "running",
+            _ when Results.Count > 0 => "n/a",
+            _ => ReachedNoBuilder ? "no builder" : "waiting",
         };
     }
+
+    /// <summary>What differs between the machines this build passed and failed on, or null when it does not mix them.</summary>
+    public string? MachineSpecific() =>
+        Count(true) > 0 && Count(false) > 0
+            ? MachineDifference.Describe(Results.Values.Where(r => Outcomes.Verdict(r.Outcome) is not null)
+                .Select(r => (r.Outcome == Outcomes.Success, r.Uname, r.Runtime, r.ScriptSha256)))
+            : null;
 
     public long LongestMs => Results.Count == 0 ? 0 : Results.Values.Max(r => r.DurationMs);
 }

@@ -2,7 +2,7 @@ using SimpleBB.Protocol;
 
 namespace SimpleBB.Web;
 
-/// <summary>/api/builders/&lt;name&gt;: the builder as status shows it (null when offline) and its results kept in memory, newest first.</summary>
+/// <summary>/api/builders/&lt;name&gt;: the builder as status shows it (null when offline) and its results from the store, newest first (a page at a time).</summary>
 public sealed record BuilderReport
 {
     public required string Name { get; init; }

@@ -1,94 +1,77 @@
 using SimpleBB.Protocol;
 using SimpleBB.Server;
+using SimpleBB.Store;
 
 namespace SimpleBB.Web;
 
 /// <summary>
-/// One consistent read of the server for a page: the status snapshot (connected builders, latest results) grouped
-/// into builds per project, plus builds seen suggested that have no result yet. Only what the server keeps in
-/// memory is shown (its latest results, by default the newest 10,000).
+/// One read of the server for a page: who is connected and what they run now (the status snapshot), and builds from
+/// the results store with their results. The store keeps every build (or what retention keeps), so a page can go
+/// back to a project's first build.
 /// </summary>
 internal sealed class Farm
 {
-    private Farm(Snapshot snapshot)
+    private readonly DashboardState _state;
+
+    private Farm(DashboardState state)
     {
-        Snapshot = snapshot;
+        _state = state;
+        Snapshot = state.Snapshot();
+        foreach (var builder in Snapshot.Builders)
+        {
+            Online[builder.Name] = builder;
+        }
     }
 
     public Snapshot Snapshot { get; }
 
+    public ResultHistory History => _state.History;
+
     public Dictionary<string, BuilderStatus> Online { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Builders with results that are not connected now: name and their newest result.</summary>
-    public Dictionary<string, ResultStatus> Offline { get; } = new(StringComparer.Ordinal);
+    public static Farm Read(DashboardState state) => new(state);
 
-    public Dictionary<string, BuildView> Builds { get; } = new(StringComparer.Ordinal);
-
-    /// <summary>Per project, its builds newest first.</summary>
-    public SortedDictionary<string, List<BuildView>> Projects { get; } = new(StringComparer.Ordinal);
-
-    public static Farm Read(DashboardState state, RecentBuilds recent)
+    /// <summary>These builds (in this order) with their stored results and the connected builders running them now.</summary>
+    public List<BuildView> Views(IReadOnlyList<SuggestedBuild> builds)
     {
-        var farm = new Farm(state.Snapshot());
-        foreach (var builder in farm.Snapshot.Builders)
+        var views = new List<BuildView>(builds.Count);
+        var byId = new Dictionary<string, BuildView>(builds.Count, StringComparer.Ordinal);
+        foreach (var build in builds)
         {
-            farm.Online[builder.Name] = builder;
-        }
-        foreach (var suggested in recent.All())
-        {
-            farm.Build(suggested.Id, suggested.Project, suggested.Revision, suggested.Time);
-        }
-        foreach (var result in farm.Snapshot.Results)
-        {
-            var build = farm.Build(result.Id, result.Project, result.Revision, result.Finished);
-            build.Results[result.Builder] = result;
-            if (!farm.Online.ContainsKey(result.Builder)
-                && (!farm.Offline.TryGetValue(result.Builder, out var newest) || newest.Finished < result.Finished))
+            if (!byId.ContainsKey(build.Id))
             {
-                farm.Offline[result.Builder] = result;
+                var view = new BuildView(build);
+                byId[build.Id] = view;
+                views.Add(view);
             }
         }
-        foreach (var builder in farm.Snapshot.Builders)
+        foreach (var result in History.ResultsOfBuilds([.. byId.Keys]))
+        {
+            var view = byId[result.Id];
+            view.Results[result.Builder] = result;
+            if (view.Time < result.Finished)
+            {
+                view.Time = result.Finished;
+            }
+        }
+        foreach (var builder in Snapshot.Builders)
         {
             foreach (var id in builder.Running)
             {
-                if (farm.Builds.TryGetValue(id, out var build) && !build.Results.ContainsKey(builder.Name))
+                if (byId.TryGetValue(id, out var view) && !view.Results.ContainsKey(builder.Name))
                 {
-                    build.Running.Add(builder.Name);
+                    view.Running.Add(builder.Name);
                 }
             }
         }
-        foreach (var build in farm.Builds.Values)
-        {
-            if (!farm.Projects.TryGetValue(build.Project, out var list))
-            {
-                farm.Projects[build.Project] = list = [];
-            }
-            list.Add(build);
-        }
-        foreach (var list in farm.Projects.Values)
-        {
-            list.Sort((a, b) => b.Time.CompareTo(a.Time));
-        }
-        return farm;
+        return views;
     }
 
-    private BuildView Build(string id, string project, string revision, DateTimeOffset time)
-    {
-        if (!Builds.TryGetValue(id, out var build))
-        {
-            Builds[id] = build = new BuildView(id, project, revision) { Time = time };
-        }
-        else if (build.Time < time)
-        {
-            build.Time = time;
-        }
-        return build;
-    }
+    /// <summary>One build with its results, or null when the store has no build with that id.</summary>
+    public BuildView? View(string id) => History.Build(id) is { } build ? Views([build])[0] : null;
 
-    /// <summary>Every builder name known (online or with results), sorted.</summary>
-    public string[] AllBuilders() => [.. Online.Keys.Concat(Offline.Keys).Order(StringComparer.Ordinal)];
-
-    /// <summary>All builds, newest first.</summary>
-    public IEnumerable<BuildView> RecentBuilds() => Builds.Values.OrderByDescending(b => b.Time);
+    /// <summary>The builds the connected builders run now, by id (for "current build" links): one query for all.</summary>
+    public Dictionary<string, SuggestedBuild> RunningBuilds() =>
+        History.Builds([.. Snapshot.Builders.SelectMany(b => b.Running).Distinct(StringComparer.Ordinal)])
+            .ToDictionary(b => b.Id, StringComparer.Ordinal);
 }

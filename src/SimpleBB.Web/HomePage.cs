@@ -12,30 +12,39 @@ internal static class HomePage
 
     private const int MaxBuilderRows = 500;
 
-    public static string Render(DashboardState state, Farm farm) =>
-        Layout.Render(state.ServerName, "Overview", "home", null, html =>
+    /// <summary>Projects in the overview's matrix (by name); each has its own page.</summary>
+    private const int MaxProjects = 500;
+
+    private const int RecentBuilds = 25;
+
+    public static string Render(DashboardState state, Farm farm)
+    {
+        var latest = farm.Views(farm.History.LatestBuildPerProject(MaxProjects));
+        // Builders that are not connected are known from their newest result.
+        var offline = farm.History.LatestResultPerBuilder(MaxBuilderRows + farm.Online.Count).Where(r => !farm.Online.ContainsKey(r.Builder)).ToArray();
+        var running = farm.RunningBuilds();
+        return Layout.Render(state.ServerName, "Overview", "home", null, html =>
         {
             html.Append("<h1>Build farm <span class=\"sub\">").Append(farm.Online.Count).Append(" online \u00B7 ")
-                .Append(farm.Offline.Count).Append(" offline \u00B7 ").Append(farm.Projects.Count).Append(" projects</span></h1>");
+                .Append(offline.Length).Append(" offline \u00B7 ").Append(latest.Count).Append(" projects</span></h1>");
             if (farm.Snapshot.RecordingPaused is { } paused)
             {
                 html.Append("<p class=\"alert\" role=\"alert\"><strong>Recording paused:</strong> ").Text(paused).Append("</p>");
             }
-            Matrix(state, farm, html);
-            Builders(farm, html);
-            Recent(farm, html);
+            Matrix(latest, [.. farm.Online.Keys.Concat(offline.Select(r => r.Builder)).Order(StringComparer.Ordinal)], html);
+            Builders(farm, offline, running, html);
+            Recent(farm.Views(farm.History.NewestBuilds(RecentBuilds)), html);
         });
+    }
 
-    private static void Matrix(DashboardState state, Farm farm, StringBuilder html)
+    private static void Matrix(List<BuildView> latest, string[] builders, StringBuilder html)
     {
         html.Append("<section><h2>Latest revision of each project</h2>");
-        if (farm.Projects.Count == 0)
+        if (latest.Count == 0)
         {
             html.Append("<p class=\"empty\">No builds yet. Suggest one: <code>simplebb-suggest PROJECT REVISION</code></p></section>");
             return;
         }
-        var latest = farm.Projects.Select(p => p.Value[0]).ToArray();
-        var builders = farm.AllBuilders();
         var shown = builders;
         if (builders.Length > MaxMatrixBuilders)
         {
@@ -54,7 +63,7 @@ internal static class HomePage
         {
             html.Append("<tr><th scope=\"row\">").Link("/project/", build.Project, build.Project)
                 .Append("</th><td>").Link("/build/", build.Id, build.Revision, "rev").Append("</td><td>").Counts(build);
-            if (state.MachineSpecific(build.Project, build.Revision) is { } difference)
+            if (build.MachineSpecific() is { } difference)
             {
                 html.Append(" <span class=\"tag machine-tag\" title=\"differs in ").Text(difference).Append("\">machine-specific: ").Text(difference).Append("</span>");
             }
@@ -77,7 +86,7 @@ internal static class HomePage
         html.Append("</section>");
     }
 
-    private static void Builders(Farm farm, StringBuilder html)
+    private static void Builders(Farm farm, ResultStatus[] offline, Dictionary<string, Store.SuggestedBuild> running, StringBuilder html)
     {
         html.Append("<section><h2>Builders</h2><div class=\"scroll\"><table class=\"list\"><thead><tr>")
             .Append("<th scope=\"col\">Builder</th><th scope=\"col\">State</th><th scope=\"col\">Address</th><th scope=\"col\">uname</th>")
@@ -93,11 +102,12 @@ internal static class HomePage
                 .Append("</th><td><span class=\"o o-online\"><span aria-hidden=\"true\">\u25CF</span> online</span></td><td>").Text(builder.Address)
                 .Append("</td><td class=\"uname\">").Text(UnameText(builder.Uname)).Append("</td><td>").Text(builder.Runtime)
                 .Append("</td><td>").Text(builder.Scripts.Length == 0 ? "none" : string.Join(", ", builder.Scripts)).Append("</td><td>");
-            Running(farm, builder, html);
+            Running(running, builder, html);
             html.Append("</td></tr>");
         }
-        foreach (var (name, last) in farm.Offline.OrderBy(o => o.Key, StringComparer.Ordinal))
+        foreach (var last in offline)
         {
+            var name = last.Builder;
             if (rows++ >= MaxBuilderRows)
             {
                 break;
@@ -119,7 +129,7 @@ internal static class HomePage
         html.Append("</section>");
     }
 
-    internal static void Running(Farm farm, BuilderStatus builder, StringBuilder html)
+    internal static void Running(Dictionary<string, Store.SuggestedBuild> running, BuilderStatus builder, StringBuilder html)
     {
         var first = true;
         foreach (var id in builder.Running)
@@ -127,7 +137,7 @@ internal static class HomePage
             html.Append(first ? "" : ", ");
             first = false;
             html.Append("<span class=\"o o-running\"><span aria-hidden=\"true\">\u25B6</span> ");
-            if (farm.Builds.TryGetValue(id, out var build))
+            if (running.TryGetValue(id, out var build))
             {
                 html.Link("/build/", id, $"{build.Project} {build.Revision}");
             }
@@ -143,13 +153,13 @@ internal static class HomePage
         }
     }
 
-    private static void Recent(Farm farm, StringBuilder html)
+    private static void Recent(List<BuildView> recent, StringBuilder html)
     {
         html.Append("<section><h2>Recent builds</h2><div class=\"scroll\"><table class=\"list\"><thead><tr><th scope=\"col\">When</th>")
             .Append("<th scope=\"col\">Project</th><th scope=\"col\">Revision</th><th scope=\"col\">Results</th><th scope=\"col\">Longest</th>")
             .Append("<th scope=\"col\">Build id</th></tr></thead><tbody>");
         var any = false;
-        foreach (var build in farm.RecentBuilds().Take(25))
+        foreach (var build in recent)
         {
             any = true;
             html.Append("<tr><td>").Time(build.Time).Append("</td><td>").Link("/project/", build.Project, build.Project).Append("</td><td>")

@@ -31,7 +31,7 @@ internal static class Layout
             .Append("<main id=\"main\" data-page=\"").Append(page).Append("\" data-key=\"").Text(key ?? "").Append("\">");
         body(html);
         html.Append("</main><aside class=\"feed\" aria-label=\"Live events\"><h2>Live events</h2><ol id=\"feed\"><li class=\"quiet waiting\">Waiting for events\u2026</li></ol></aside>")
-            .Append("<footer>SimpleBB ").Text(ProductInfo.Version).Append(" \u00B7 read-only \u00B7 shows what the server keeps in memory \u00B7 ")
+            .Append("<footer>SimpleBB ").Text(ProductInfo.Version).Append(" \u00B7 read-only \u00B7 ")
             .Append("<a href=\"/api/status\">/api/status</a> \u00B7 <a href=\"/api/events\">/api/events</a></footer>")
             .Append("</body></html>\n");
         return html.ToString();
@@ -52,6 +52,10 @@ internal static class Layout
         if (other > 0)
         {
             html.Append(" <span class=\"o o-na\">").Append(other).Append(" other</span>");
+        }
+        if (build.ReachedNoBuilder)
+        {
+            html.Append(" <span class=\"o o-none\">reached no builder</span>");
         }
         if (build.Running.Count > 0)
         {

@@ -33,9 +33,7 @@ public sealed class WebDashboard : IWebDashboardHost
 
     /// <summary>Pages following the event stream now.</summary>
     public int OpenStreams => Broadcaster.Count;
-    private readonly RecentBuilds _recent = new(500);
     private volatile DashboardState? _state;
-    private IDisposable? _recentSubscription;
     private IDisposable? _broadcastSubscription;
     private Task _broadcasting = Task.CompletedTask;
     private WebApplication? _app;
@@ -85,14 +83,12 @@ public sealed class WebDashboard : IWebDashboardHost
 
     public void Attach(DashboardState state)
     {
-        _recentSubscription = state.Subscribe(_recent);
         _broadcastSubscription = state.Subscribe(Broadcaster);
         _state = state;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _recentSubscription?.Dispose();
         _broadcastSubscription?.Dispose();
         Broadcaster.CompleteAll(); // open pages see the stream end and reconnect to the next server
         if (_pinging is not null)
@@ -123,31 +119,50 @@ public sealed class WebDashboard : IWebDashboardHost
 
     private void Map(WebApplication app)
     {
-        app.MapGet("/", (HttpContext context) => Page(context, state => HomePage.Render(state, Farm.Read(state, _recent))));
+        app.MapGet("/", (HttpContext context) => Page(context, state => new RenderedPage(HomePage.Render(state, Farm.Read(state)))));
         app.MapGet("/project/{project}", (string project, HttpContext context) =>
-            Page(context, state => ProjectPage.Render(state, Farm.Read(state, _recent), project)));
-        app.MapGet("/build/{id}", (string id, HttpContext context) => Page(context, state => BuildPage.Render(state, Farm.Read(state, _recent), id)));
+            TryBefore(context, out var before) ? Page(context, state => ProjectPage.Render(state, Farm.Read(state), project, before)) : BadBefore());
+        app.MapGet("/build/{id}", (string id, HttpContext context) => Page(context, state => BuildPage.Render(state, Farm.Read(state), id)));
         app.MapGet("/builder/{name}", (string name, HttpContext context) =>
-            Page(context, state => BuilderPage.Render(state, Farm.Read(state, _recent), name)));
+            TryBefore(context, out var before) ? Page(context, state => BuilderPage.Render(state, Farm.Read(state), name, before)) : BadBefore());
         app.MapGet("/output/{project}/{id}/{builder}", (string project, string id, string builder) => Output(project, id, builder));
         app.MapGet("/badge/{file}", (string file) => BadgeFor(file));
         app.MapGet("/static/{file}", (string file, HttpContext context) => Static(file, context));
-        var api = new Api(() => _state, _recent);
+        var api = new Api(() => _state);
         api.Map(app);
         app.MapGet("/api/events", (HttpContext context, CancellationToken cancellationToken) => Events(context, cancellationToken));
     }
 
-    private IResult Page(HttpContext context, Func<DashboardState, string> render)
+    private IResult Page(HttpContext context, Func<DashboardState, RenderedPage> render)
     {
         if (_state is not { } state)
         {
             return TypedResults.Problem("The server is starting", statusCode: StatusCodes.Status503ServiceUnavailable);
         }
         var start = System.Diagnostics.Stopwatch.GetTimestamp();
-        var html = render(state);
+        var page = render(state);
         ServerTiming(context, start);
-        return TypedResults.Content(html, "text/html; charset=utf-8");
+        return TypedResults.Content(page.Html, "text/html; charset=utf-8", statusCode: page.Found ? StatusCodes.Status200OK : StatusCodes.Status404NotFound);
     }
+
+    /// <summary>The optional <c>?before=N</c> of a paged list: absent, or a positive sequence number.</summary>
+    internal static bool TryBefore(HttpContext context, out long? before)
+    {
+        before = null;
+        if (!context.Request.Query.TryGetValue("before", out var values))
+        {
+            return true;
+        }
+        if (values.Count == 1 && long.TryParse(values[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seq) && seq > 0)
+        {
+            before = seq;
+            return true;
+        }
+        return false;
+    }
+
+    internal static IResult BadBefore() =>
+        TypedResults.Problem("before must be one positive whole number (the seq the \"older\" link gives)", statusCode: StatusCodes.Status400BadRequest);
 
     /// <summary>How long the server took to read its state and render (Server-Timing: the benchmark reads it; so can a browser's tools).</summary>
     internal static void ServerTiming(HttpContext context, long start) =>
@@ -171,8 +186,8 @@ public sealed class WebDashboard : IWebDashboardHost
             return TypedResults.NotFound();
         }
         var project = file[..^4];
-        var farm = Farm.Read(state, _recent);
-        var word = farm.Projects.TryGetValue(project, out var builds) ? builds[0].Summary() : "unknown";
+        var farm = Farm.Read(state);
+        var word = farm.History.BuildsOfProject(project, null, 1) is [var latest] ? farm.Views([latest])[0].Summary() : "unknown";
         return TypedResults.Content(Badge.Render(project, word), "image/svg+xml; charset=utf-8");
     }
 

@@ -179,6 +179,42 @@ public sealed class ResultStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_result_whose_suggestion_was_never_stored_gets_its_build_and_a_later_suggestion_fills_it_in()
+    {
+        using var store = ResultStore.Open(DbPath);
+        store.Append([Result("x-1", "b1"), Result("x-1", "b2")]);
+
+        var guessed = store.Build("x-1");
+        Assert.NotNull(guessed);
+        Assert.Equal(ResultStore.UnknownBuilders, guessed.Builders);
+        Assert.Equal(Noon.AddMilliseconds(-1234), guessed.Suggested);
+        Assert.Equal(["x-1"], store.BuildsOfProject("foo", null, 10).Select(b => b.Id));
+
+        Assert.Equal(guessed.Seq, store.AddBuild(Build("x-1", builders: 2)));
+        var filled = store.Build("x-1")!;
+        Assert.Equal((2, "127.0.0.1:5000", guessed.Seq), (filled.Builders, filled.SuggestedBy, filled.Seq));
+        Assert.Null(store.AddBuild(Build("x-1", builders: 7)));
+        Assert.Equal(2, store.Build("x-1")!.Builders);
+    }
+
+    [Fact]
+    public void Each_projects_newest_build_and_each_builders_newest_result_are_found_by_skipping_through_the_indexes()
+    {
+        using var store = ResultStore.Open(DbPath);
+        store.AddBuilds([Build("a-1", "alpha"), Build("b-1", "beta"), Build("a-2", "alpha"), Build("c-1", "gamma", builders: 0)]);
+        store.Append([Result("a-1", "b1", "alpha"), Result("a-2", "b2", "alpha"), Result("b-1", "b1", "beta"), Result("a-2", "b1", "alpha")]);
+
+        Assert.Equal(["a-2", "b-1", "c-1"], store.LatestBuildPerProject(10).Select(b => b.Id));
+        Assert.Equal(["a-2", "b-1"], store.LatestBuildPerProject(2).Select(b => b.Id));
+        Assert.Equal([("b1", "a-2"), ("b2", "a-2")], store.LatestResultPerBuilder(10).Select(r => (r.Builder, r.BuildId)));
+        Assert.Equal(["c-1", "a-2", "b-1"], store.NewestBuilds(3).Select(b => b.Id));
+        Assert.Equal(["c-1", "a-1"], store.BuildsWithIds(["a-1", "c-1", "nope"]).Select(b => b.Id));
+        Assert.Equal([("a-1", "b1"), ("a-2", "b2"), ("a-2", "b1")], store.ResultsOfBuilds(["a-1", "a-2"]).Select(r => (r.BuildId, r.Builder)));
+        Assert.Empty(store.ResultsOfBuilds([]));
+        Assert.All(store.ResultsOfBuilds(["a-1"]), r => Assert.Equal("", r.Output));
+    }
+
+    [Fact]
     public void A_database_from_a_newer_version_is_refused_and_left_unchanged()
     {
         using (var raw = new SqliteConnection($"Data Source={DbPath};Pooling=False"))

@@ -1,4 +1,5 @@
 using SimpleBB.Protocol;
+using SimpleBB.Store;
 
 namespace SimpleBB.Server;
 
@@ -22,7 +23,11 @@ public sealed class DashboardState
         _recorder = recorder;
         _events = events;
         _outputRoot = outputRoot;
+        History = new ResultHistory(() => recorder.Store, recorder.UnstoredBuilds);
     }
+
+    /// <summary>Every build and result the store keeps, for pages that go back further than the latest results.</summary>
+    public ResultHistory History { get; }
 
     /// <summary>The name the server gives in welcome (the machine name unless told otherwise).</summary>
     public string ServerName { get; }

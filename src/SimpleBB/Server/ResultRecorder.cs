@@ -163,12 +163,29 @@ internal sealed class ResultRecorder
     public void BuildSuggested(string id, string project, string revision, string? by, int builders)
     {
         var build = new SuggestedBuild { Id = id, Project = project, Revision = revision, Suggested = DateTimeOffset.Now, SuggestedBy = by, Builders = builders };
-        if (!_builds.Writer.TryWrite(build) && Interlocked.Exchange(ref _warnedBuilds, 1) == 0)
+        _unstoredBuilds[id] = build; // before the writer can see it, so it is never removed before it is added
+        if (!_builds.Writer.TryWrite(build))
+        {
+            _unstoredBuilds.TryRemove(id, out _);
+        }
+        else
+        {
+            return;
+        }
+        if (Interlocked.Exchange(ref _warnedBuilds, 1) == 0)
         {
             _log.Warning("Builds are suggested faster than the results store takes them: build {BuildId} of {Project}/{Revision} and others are not stored (their results are)",
                 id, project, revision);
         }
     }
+
+    /// <summary>
+    /// Builds suggested in the last moments, not yet in the store (they are gathered for a commit): the pages show
+    /// them with the stored ones, so a build is on its page from the moment its "suggested" event goes out.
+    /// </summary>
+    public SuggestedBuild[] UnstoredBuilds() => [.. _unstoredBuilds.Values];
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SuggestedBuild> _unstoredBuilds = new(StringComparer.Ordinal);
 
     private async Task WriteBuildsAsync()
     {
@@ -191,6 +208,10 @@ internal sealed class ResultRecorder
             catch (Exception ex) when (IsWriteFailure(ex))
             {
                 _log.Warning("Cannot store {Count} suggested build(s) in the results store, the first {BuildId}: {Reason}", batch.Count, batch[0].Id, ex.Message);
+            }
+            foreach (var build in batch)
+            {
+                _unstoredBuilds.TryRemove(build.Id, out _);
             }
         }
     }

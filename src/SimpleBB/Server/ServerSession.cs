@@ -379,15 +379,19 @@ internal sealed class ServerSession : ISendObserver, IPeer
             return Reject(ErrorCodes.Unavailable, $"at most {MaxWaits} waiting suggestions per connection", close: false);
         }
         var (id, builders, withScript, _) = _context.Registry.Dispatch(suggest.Project, suggest.Revision, suggest.Wait ? this : null, suggest.Output,
-            (id, builders, withScript) => _context.Events.Publish(new EventMessage
+            (id, builders, withScript) =>
             {
-                Kind = "suggested", Time = DateTimeOffset.Now, Id = id, Project = suggest.Project, Revision = suggest.Revision,
-                Detail = $"sent to {builders} builder(s), {withScript} with a script",
-            }));
+                // Stored (or queued to be) before anyone hears of it: a page that reloads on the event finds the build.
+                _context.Recorder.BuildSuggested(id, suggest.Project, suggest.Revision, Address, builders);
+                _context.Events.Publish(new EventMessage
+                {
+                    Kind = "suggested", Time = DateTimeOffset.Now, Id = id, Project = suggest.Project, Revision = suggest.Revision,
+                    Detail = $"sent to {builders} builder(s), {withScript} with a script",
+                });
+            });
         Volatile.Read(ref _rare)?.WaitingFor?.Add(id);
         _context.Log.Information("Build {Project}/{Revision} suggested by {Client} ({Address}), sent to {Builders} builder(s) [build {BuildId}]",
             suggest.Project, suggest.Revision, Name, Address, builders, id);
-        _context.Recorder.BuildSuggested(id, suggest.Project, suggest.Revision, Address, builders);
         if (!suggest.Wait)
         {
             Send(new Accepted { Id = id, Project = suggest.Project, Revision = suggest.Revision, Builders = builders, WithScript = withScript });

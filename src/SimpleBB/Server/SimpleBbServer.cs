@@ -89,7 +89,8 @@ public sealed class SimpleBbServer : IAsyncDisposable
     /// <summary>Suggests a build without a client connection (benchmarks and tests); returns the id and builder count.</summary>
     internal (string Id, int Builders) DispatchForTest(string project, string revision)
     {
-        var (id, builders, _, _) = Registry.Dispatch(project, revision);
+        var (id, builders, _, _) = Registry.Dispatch(project, revision, null, false,
+            (id, builders, _) => Recorder.BuildSuggested(id, project, revision, "test", builders));
         return (id, builders);
     }
 

@@ -33,6 +33,10 @@ public sealed class ResultStore : IDisposable
     private readonly string readOnly;
     private readonly sqlite3_stmt insertResult;
     private readonly sqlite3_stmt insertBuild;
+    private readonly sqlite3_stmt insertResultBuild;
+
+    /// <summary>Build ids given a row by the batch being appended (reused: one batch at a time, under the gate).</summary>
+    private readonly HashSet<string> batchBuilds = new(StringComparer.Ordinal);
     private readonly SqliteCommand setCursor;
     private readonly SqliteCommand markApplied;
     private readonly SqliteCommand dropApplied;
@@ -65,7 +69,15 @@ public sealed class ResultStore : IDisposable
         SqliteException.ThrowExceptionForRC(rc, writer.Handle);
         rc = raw.sqlite3_prepare_v2(writer.Handle,
             "INSERT INTO builds (id, project, revision, suggested, suggested_by, builders) VALUES (?1, ?2, ?3, ?4, ?5, ?6) " +
-            "ON CONFLICT (id) DO NOTHING", out insertBuild);
+            "ON CONFLICT (id) DO UPDATE SET suggested = excluded.suggested, suggested_by = excluded.suggested_by, builders = excluded.builders " +
+            "WHERE builds.builders = " + UnknownBuilders + " RETURNING seq", out insertBuild);
+        SqliteException.ThrowExceptionForRC(rc, writer.Handle);
+        // Every result has its build: a result whose suggestion was never stored (imported from the journal, a
+        // resend after a restart, a crash in the moment between suggesting and storing the build) gets a row that
+        // says how many builders it went to is unknown; the suggestion, when it is stored later, fills it in.
+        rc = raw.sqlite3_prepare_v2(writer.Handle,
+            "INSERT INTO builds (id, project, revision, suggested, suggested_by, builders) VALUES (?1, ?2, ?3, ?4, NULL, " + UnknownBuilders + ") " +
+            "ON CONFLICT (id) DO NOTHING", out insertResultBuild);
         SqliteException.ThrowExceptionForRC(rc, writer.Handle);
         setCursor = Prepare(
             "INSERT INTO cursors (name, seq) VALUES ($name, $seq) ON CONFLICT (name) DO UPDATE SET seq = excluded.seq",
@@ -73,6 +85,9 @@ public sealed class ResultStore : IDisposable
         markApplied = Prepare("INSERT OR IGNORE INTO applied (name, seq) VALUES ($name, $seq)", "$name", "$seq");
         dropApplied = Prepare("DELETE FROM applied WHERE name = $name AND seq <= $seq", "$name", "$seq");
     }
+
+    /// <summary>A build's <see cref="SuggestedBuild.Builders"/> when only its results are known, not its suggestion.</summary>
+    public const int UnknownBuilders = -1;
 
     /// <summary>The database file.</summary>
     public required string Path { get; init; }
@@ -168,11 +183,28 @@ public sealed class ResultStore : IDisposable
                 raw.sqlite3_bind_text(statement, 17, r.Output);
                 seqs[i] = Step(statement); // null: a resend
             }
+            batchBuilds.Clear();
+            var build = insertResultBuild;
+            for (var i = 0; i < results.Count; i++)
+            {
+                var r = results[i];
+                if (seqs[i] is null || !batchBuilds.Add(r.BuildId))
+                {
+                    continue;
+                }
+                raw.sqlite3_bind_text(build, 1, r.BuildId);
+                raw.sqlite3_bind_text(build, 2, r.Project);
+                raw.sqlite3_bind_text(build, 3, r.Revision);
+                raw.sqlite3_bind_int64(build, 4, r.Finished.ToUnixTimeMilliseconds() - Math.Max(0, r.DurationMs));
+                Step(build);
+            }
         }
         finally
         {
             raw.sqlite3_reset(statement);
             raw.sqlite3_clear_bindings(statement);
+            raw.sqlite3_reset(insertResultBuild);
+            raw.sqlite3_clear_bindings(insertResultBuild);
         }
         transaction.Commit();
         Interlocked.Increment(ref commits);
@@ -185,7 +217,11 @@ public sealed class ResultStore : IDisposable
     /// </summary>
     public long? AddBuild(SuggestedBuild build) => AddBuilds([build])[0];
 
-    /// <summary>Stores suggested builds in one commit (see <see cref="AddBuild"/>); null for an id that exists.</summary>
+    /// <summary>
+    /// Stores suggested builds in one commit (see <see cref="AddBuild"/>); null for an id that exists. A build that
+    /// exists only through its results (how many builders it went to unknown) takes the suggestion's facts and keeps
+    /// its place.
+    /// </summary>
     public long?[] AddBuilds(IReadOnlyList<SuggestedBuild> builds)
     {
         lock (gate)
@@ -213,7 +249,23 @@ public sealed class ResultStore : IDisposable
             raw.sqlite3_bind_int64(statement, 4, build.Suggested.ToUnixTimeMilliseconds());
             BindOptional(statement, 5, build.SuggestedBy);
             raw.sqlite3_bind_int(statement, 6, build.Builders);
-            return Step(statement);
+            var db = writer.Handle;
+            var rc = raw.sqlite3_step(statement);
+            if (rc == raw.SQLITE_DONE)
+            {
+                return null; // it exists, with its suggestion
+            }
+            if (rc != raw.SQLITE_ROW)
+            {
+                SqliteException.ThrowExceptionForRC(rc, db);
+            }
+            var seq = raw.sqlite3_column_int64(statement, 0);
+            rc = raw.sqlite3_step(statement);
+            if (rc != raw.SQLITE_DONE)
+            {
+                SqliteException.ThrowExceptionForRC(rc, db);
+            }
+            return seq;
         }
         finally
         {
@@ -454,7 +506,7 @@ public sealed class ResultStore : IDisposable
 
     /// <summary>A builder's results, newest first, older than <paramref name="beforeSeq"/> when given (the next page).</summary>
     public IReadOnlyList<StoredResult> ResultsOfBuilder(string builder, long? beforeSeq, int limit) =>
-        Results($"SELECT {ResultColumns} FROM results WHERE builder = $builder AND seq < $before ORDER BY seq DESC LIMIT $limit",
+        Results($"SELECT {ResultColumnsWithoutOutput} FROM results WHERE builder = $builder AND seq < $before ORDER BY seq DESC LIMIT $limit",
             ("$builder", builder), ("$before", beforeSeq ?? long.MaxValue), ("$limit", limit));
 
     /// <summary>One revision of a project across builders, newest first (through its builds: each result names its build).</summary>
@@ -478,6 +530,55 @@ public sealed class ResultStore : IDisposable
     public IReadOnlyList<SuggestedBuild> BuildsOfProject(string project, long? beforeSeq, int limit) =>
         Builds($"SELECT {BuildColumns} FROM builds WHERE project = $project AND seq < $before ORDER BY seq DESC LIMIT $limit",
             ("$project", project), ("$before", beforeSeq ?? long.MaxValue), ("$limit", limit));
+
+    /// <summary>The newest builds of every project, newest first (the page's recent builds).</summary>
+    public IReadOnlyList<SuggestedBuild> NewestBuilds(int limit) =>
+        Builds($"SELECT {BuildColumns} FROM builds ORDER BY seq DESC LIMIT $limit", ("$limit", limit));
+
+    /// <summary>
+    /// Each project's newest build, by project name, at most <paramref name="limit"/> projects. The projects are
+    /// found by skipping through the index on (project, seq): one lookup per project, however many builds each has.
+    /// </summary>
+    public IReadOnlyList<SuggestedBuild> LatestBuildPerProject(int limit) =>
+        Builds(
+            "WITH RECURSIVE p(name) AS (SELECT min(project) FROM builds UNION ALL " +
+            "SELECT (SELECT min(project) FROM builds WHERE project > p.name) FROM p WHERE p.name IS NOT NULL) " +
+            $"SELECT {BuildColumns} FROM builds WHERE seq IN " +
+            "(SELECT (SELECT max(seq) FROM builds WHERE project = p.name) FROM p WHERE p.name IS NOT NULL LIMIT $limit) ORDER BY project",
+            ("$limit", limit));
+
+    /// <summary>
+    /// Each builder's newest result (without output), by builder name, at most <paramref name="limit"/> builders:
+    /// the builders that are not connected now are known from these. One lookup per builder, as above.
+    /// </summary>
+    public IReadOnlyList<StoredResult> LatestResultPerBuilder(int limit) =>
+        Results(
+            "WITH RECURSIVE b(name) AS (SELECT min(builder) FROM results UNION ALL " +
+            "SELECT (SELECT min(builder) FROM results WHERE builder > b.name) FROM b WHERE b.name IS NOT NULL) " +
+            $"SELECT {ResultColumnsWithoutOutput} FROM results WHERE seq IN " +
+            "(SELECT (SELECT max(seq) FROM results WHERE builder = b.name) FROM b WHERE b.name IS NOT NULL LIMIT $limit) ORDER BY builder",
+            ("$limit", limit));
+
+    /// <summary>Every result (without output) of the builds <paramref name="buildIds"/>, in the order they arrived.</summary>
+    public IReadOnlyList<StoredResult> ResultsOfBuilds(IReadOnlyList<string> buildIds) =>
+        buildIds.Count == 0 ? [] : Results(In($"SELECT {ResultColumnsWithoutOutput} FROM results WHERE build_id IN (", buildIds, out var ids) + ") ORDER BY seq", ids);
+
+    /// <summary>The builds with these ids that the store has, newest first.</summary>
+    public IReadOnlyList<SuggestedBuild> BuildsWithIds(IReadOnlyList<string> buildIds) =>
+        buildIds.Count == 0 ? [] : Builds(In($"SELECT {BuildColumns} FROM builds WHERE id IN (", buildIds, out var ids) + ") ORDER BY seq DESC", ids);
+
+    /// <summary>An IN list of parameters (never text in the SQL) for <paramref name="values"/>.</summary>
+    private static string In(string start, IReadOnlyList<string> values, out (string Name, object Value)[] parameters)
+    {
+        parameters = new (string Name, object Value)[values.Count];
+        var sql = new System.Text.StringBuilder(start);
+        for (var i = 0; i < values.Count; i++)
+        {
+            parameters[i] = ("$v" + i.ToString(CultureInfo.InvariantCulture), values[i]);
+            sql.Append(i == 0 ? "" : ", ").Append(parameters[i].Name);
+        }
+        return sql.ToString();
+    }
 
     private async Task CheckpointLoopAsync(string connectionString, CancellationToken cancellationToken)
     {
@@ -521,6 +622,7 @@ public sealed class ResultStore : IDisposable
         stopping.Dispose();
         insertResult.Dispose();
         insertBuild.Dispose();
+        insertResultBuild.Dispose();
         setCursor.Dispose();
         markApplied.Dispose();
         dropApplied.Dispose();
