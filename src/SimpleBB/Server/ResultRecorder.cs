@@ -273,7 +273,11 @@ internal sealed class ResultRecorder
             }
             try
             {
-                Record(batch);
+                await RecordAsync(batch).ConfigureAwait(false);
+                if (!reader.TryPeek(out _))
+                {
+                    DeriveRecorded(); // nothing to overlap with: server.log and the rest follow at once
+                }
             }
             catch (Exception ex)
             {
@@ -287,6 +291,7 @@ internal sealed class ResultRecorder
                 TryCheckpoint();
             }
         }
+        DeriveRecorded();
         if (_paused is null && NeedsCheckpoint)
         {
             TryCheckpoint();
@@ -357,7 +362,17 @@ internal sealed class ResultRecorder
         return true;
     }
 
-    private void Record(List<(IPeer Peer, ResultMessage Result)> batch)
+    /// <summary>
+    /// Results committed and acknowledged whose server.log lines, output files and events are still to come. They
+    /// are derived while the next batch's commit waits for the disk (its fsync costs no CPU), so under load the two
+    /// overlap; with nothing queued they are derived at once.
+    /// </summary>
+    private readonly List<StoredResult> _recorded = new(MaxBatch);
+
+    /// <summary>The last result committed before the first of <see cref="_recorded"/>: every projection must have reached it.</summary>
+    private long _recordedAfter;
+
+    private async Task RecordAsync(List<(IPeer Peer, ResultMessage Result)> batch)
     {
         var store = Store;
         var candidates = new List<(IPeer Peer, ResultMessage Result, StoredResult Row)>(batch.Count);
@@ -396,9 +411,25 @@ internal sealed class ResultRecorder
         var before = _committed;
         if (candidates.Count > 0)
         {
+            var rows = candidates.ConvertAll(c => c.Row);
+            var appending = _recorded.Count > 0 ? Task.Run(() => store.Append(rows)) : null;
             try
             {
-                seqs = store.Append(candidates.ConvertAll(c => c.Row));
+                if (appending is not null)
+                {
+                    try
+                    {
+                        DeriveRecorded(); // the previous batch, while this one is committed
+                    }
+                    finally
+                    {
+                        seqs = await appending.ConfigureAwait(false); // never two commits at once, whatever happened
+                    }
+                }
+                else
+                {
+                    seqs = store.Append(rows);
+                }
             }
             catch (Exception ex) when (IsWriteFailure(ex))
             {
@@ -441,7 +472,23 @@ internal sealed class ResultRecorder
         {
             return;
         }
-        if (_logApplied < before || _outputsApplied < before)
+        if (_recorded.Count == 0)
+        {
+            _recordedAfter = before;
+        }
+        _recorded.AddRange(recorded);
+    }
+
+    /// <summary>Writes the server.log lines and output files of the results just recorded, then tells everyone else.</summary>
+    private void DeriveRecorded()
+    {
+        if (_recorded.Count == 0)
+        {
+            return;
+        }
+        var recorded = _recorded.ToArray();
+        _recorded.Clear();
+        if (_paused is not null || _logApplied < _recordedAfter || _outputsApplied < _recordedAfter)
         {
             return; // an earlier batch is not derived yet (paused): these follow it when recording resumes
         }
