@@ -167,6 +167,32 @@ public sealed class MessageValidationTests
     }
 
     [Theory]
+    [InlineData(",\"last\":0", ErrorCodes.BadMessage, "last must be from 1 to 1000, not 0")]
+    [InlineData(",\"last\":1001", ErrorCodes.BadMessage, "last must be from 1 to 1000, not 1001")]
+    [InlineData(",\"last\":-3", ErrorCodes.BadMessage, "last must be from 1 to 1000, not -3")]
+    [InlineData(",\"last\":2.5", ErrorCodes.BadMessage, "field last: expected")]
+    [InlineData(",\"last\":\"20\"", ErrorCodes.BadMessage, "field last: expected")]
+    [InlineData(",\"project\":\"../x\"", ErrorCodes.BadProject, "project name \"../x\"")]
+    [InlineData(",\"project\":\"\"", ErrorCodes.BadProject, "project name is empty")]
+    [InlineData(",\"builder\":\"my laptop\"", ErrorCodes.BadMessage, "builder name \"my laptop\" contains a space")]
+    public void A_status_request_for_last_results_with_a_bad_value_is_refused_naming_it(string fields, string code, string mentions)
+    {
+        AssertRefused(Decode($"{{\"type\":\"status\"{fields}}}"), code, mentions);
+    }
+
+    [Fact]
+    public void A_status_request_for_last_results_decodes_its_fields_and_fills_in_the_default_count()
+    {
+        var both = Assert.IsType<StatusRequest>(Decode("{\"type\":\"status\",\"project\":\"foo\",\"builder\":\"b1\",\"last\":1000}").Message);
+        var projectOnly = Assert.IsType<StatusRequest>(Decode("{\"type\":\"status\",\"project\":\"foo\",\"last\":null}").Message);
+        var plain = Assert.IsType<StatusRequest>(Decode("{\"type\":\"status\",\"follow\":true}").Message);
+
+        Assert.Equal(("foo", "b1", 1000, true), (both.Project, both.Builder, both.LastOrDefault, both.AsksForLast));
+        Assert.Equal((null, ProtocolLimits.DefaultLastResults, true), (projectOnly.Builder, projectOnly.LastOrDefault, projectOnly.AsksForLast));
+        Assert.False(plain.AsksForLast);
+    }
+
+    [Theory]
     [InlineData(",\"durationMs\":\"5\"", "durationMs")]
     [InlineData(",\"durationMs\":1.5", "durationMs")]
     [InlineData(",\"exitCode\":\"0\"", "exitCode")]

@@ -215,6 +215,71 @@ public sealed class ResultStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_projects_last_results_come_newest_first_alone_or_on_one_builder_and_page_back()
+    {
+        using var store = ResultStore.Open(DbPath);
+        store.Append([Result("x-1", "b1"), Result("x-1", "b2"), Result("y-1", "b1", project: "bar")]);
+        store.Append([Result("x-2", "b2"), Result("x-2", "b1"), Result("y-2", "b2", project: "bar")]);
+
+        Assert.Equal([("x-2", "b1"), ("x-2", "b2"), ("x-1", "b2"), ("x-1", "b1")],
+            store.ResultsOfProject("foo", null, null, 10).Select(r => (r.BuildId, r.Builder)));
+        Assert.Equal(["x-2", "x-1"], store.ResultsOfProject("foo", "b2", null, 10).Select(r => r.BuildId));
+        Assert.Equal([("x-2", "b2"), ("x-1", "b2")], store.ResultsOfProject("foo", null, 5, 2).Select(r => (r.BuildId, r.Builder)));
+        Assert.Empty(store.ResultsOfProject("nothing", null, null, 10));
+        Assert.Equal("line 1\nline 2 <b>&amp;</b>\n", store.ResultsOfProject("foo", null, null, 1).Single().Output);
+    }
+
+    [Fact]
+    public void The_newest_results_of_a_project_a_builder_both_or_any_are_read_without_their_output()
+    {
+        using var store = ResultStore.Open(DbPath);
+        store.Append([Result("x-1", "b1"), Result("x-1", "b2"), Result("y-1", "b1", project: "bar"), Result("y-1", "b2", project: "bar")]);
+        store.Append([Result("x-2", "b2"), Result("y-2", "b1", project: "bar")]);
+
+        Assert.Equal([6L, 5L, 4L], store.NewestMatching(null, null, 3).Select(r => r.Seq));
+        Assert.Equal([5L, 2L], store.NewestMatching("foo", "b2", 20).Select(r => r.Seq));
+        Assert.Equal([5L, 2L, 1L], store.NewestMatching("foo", null, 20).Select(r => r.Seq));
+        Assert.Equal([6L, 3L], store.NewestMatching(null, "b1", 2).Select(r => r.Seq));
+        Assert.Empty(store.NewestMatching("bar", "b9", 20));
+        Assert.All(store.NewestMatching("foo", null, 20), r => Assert.Equal("", r.Output));
+    }
+
+    [Fact]
+    public void A_store_made_before_the_project_index_gets_it_on_open_and_a_projects_newest_results_are_read_through_it_without_sorting()
+    {
+        using (var store = ResultStore.Open(DbPath))
+        {
+            store.Append([Result("x-1")]);
+        }
+        Sql("DROP INDEX results_by_project"); // as a store made before the index was added
+
+        using var reopened = ResultStore.Open(DbPath);
+
+        Assert.Equal("x-1", Assert.Single(reopened.ResultsOfProject("foo", null, null, 20)).BuildId);
+        // The shape of the store's query: one index read in order, however many results the project has (without the
+        // index, SQLite reads all of them through (project, builder, seq) and sorts them: a million rows, a million reads).
+        var plan = Sql($"EXPLAIN QUERY PLAN SELECT * FROM results WHERE project = 'foo' AND seq < {long.MaxValue} ORDER BY seq DESC LIMIT 20");
+        Assert.Contains("USING INDEX results_by_project (project=? AND seq<?)", plan);
+        Assert.DoesNotContain("TEMP B-TREE", plan);
+    }
+
+    /// <summary>Runs <paramref name="sql"/> on a connection of its own; returns every row's last column, one per line.</summary>
+    private string Sql(string sql)
+    {
+        using var raw = new SqliteConnection($"Data Source={DbPath};Pooling=False");
+        raw.Open();
+        using var command = raw.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<string>();
+        while (reader.Read())
+        {
+            rows.Add(reader.GetValue(reader.FieldCount - 1).ToString()!);
+        }
+        return string.Join('\n', rows);
+    }
+
+    [Fact]
     public void A_database_from_a_newer_version_is_refused_and_left_unchanged()
     {
         using (var raw = new SqliteConnection($"Data Source={DbPath};Pooling=False"))

@@ -6,12 +6,26 @@ public static class ProtocolLimits
     /// <summary>
     /// The highest protocol version this code speaks (hello's <c>maxProtocol</c>). Version 3 adds what a version-2 peer
     /// would not understand: live output, cancelling a build, and the <c>interrupted</c> and <c>cancelled</c> results.
-    /// Each side sends those only once the connection's negotiated version is at least 3.
+    /// Each side sends those only once the connection's negotiated version is at least 3. Version 4 adds the last
+    /// results of a project or builder to <c>status</c> (<see cref="StatusQueryVersion"/>).
     /// </summary>
-    public const int Version = 3;
+    public const int Version = 4;
 
     /// <summary>The first version with live output, cancel and the interrupted and cancelled results.</summary>
     public const int WatchAndStopVersion = 3;
+
+    /// <summary>
+    /// The first version whose server answers <c>status</c> with <c>project</c>, <c>builder</c> or <c>last</c> from its
+    /// results store. An older server ignores those fields (as it ignores every field it does not know) and sends its
+    /// usual snapshot, so a client learns from <c>welcome</c> which of the two it gets.
+    /// </summary>
+    public const int StatusQueryVersion = 4;
+
+    /// <summary>The most results one status request may ask for (<c>last</c>): a snapshot line stays a few hundred KiB.</summary>
+    public const int MaxLastResults = 1000;
+
+    /// <summary>How many results a status request that names a project or builder without <c>last</c> gets.</summary>
+    public const int DefaultLastResults = 20;
 
     /// <summary>The lowest protocol version this code still speaks (hello's <c>minProtocol</c>).</summary>
     public const int MinVersion = 1;

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Serilog;
 using SimpleBB.Hosting;
 using SimpleBB.Protocol;
+using SimpleBB.Store;
 
 namespace SimpleBB.Server;
 
@@ -299,14 +300,11 @@ internal sealed class ServerSession : ISendObserver, IPeer
                 return new(Reject(ErrorCodes.NotAllowed, "one status request per connection", close: false));
             case StatusRequest request when Role == Roles.Status:
                 Rare.SnapshotSent = true;
-                Send(new Snapshot
+                if (request.AsksForLast && Protocol >= ProtocolLimits.StatusQueryVersion)
                 {
-                    Builders = _context.Registry.Snapshot(), Results = _context.Latest.All(), RecordingPaused = _context.Recorder.PausedReason,
-                });
-                if (request.Follow)
-                {
-                    _context.Events.Follow(this, request.Output);
+                    return OnLastResultsAsync(request, cancellationToken);
                 }
+                SendSnapshot(request, _context.Latest.All());
                 return new(true);
             case ResultMessage result when Role == Roles.Builder:
                 return OnResultAsync(result, cancellationToken);
@@ -315,6 +313,43 @@ internal sealed class ServerSession : ISendObserver, IPeer
             default:
                 return new(Reject(ErrorCodes.NotAllowed, $"a {Role} may not send \"{message.Type}\"", close: false));
         }
+    }
+
+    /// <summary>The snapshot with <paramref name="results"/>; then, with follow, every event after it.</summary>
+    private void SendSnapshot(StatusRequest request, ResultStatus[] results)
+    {
+        Send(new Snapshot { Builders = _context.Registry.Snapshot(), Results = results, RecordingPaused = _context.Recorder.PausedReason });
+        if (request.Follow)
+        {
+            _context.Events.Follow(this, request.Output);
+        }
+    }
+
+    /// <summary>
+    /// A status request for the last results of a project and/or builder (protocol 4): they come from the results store,
+    /// which holds every result, not only the latest per revision kept in memory. The read is an indexed one on a
+    /// read-only connection of its own, but it is still file I/O, and no other handler of a session touches the store:
+    /// it runs on the thread pool, so the threads that serve the sessions only ever wait for the network.
+    /// </summary>
+    private async ValueTask<bool> OnLastResultsAsync(StatusRequest request, CancellationToken cancellationToken)
+    {
+        var store = _context.Recorder.Store;
+        var (project, builder, last) = (request.Project, request.Builder, request.LastOrDefault);
+        IReadOnlyList<StoredResult> rows;
+        try
+        {
+            rows = await Task.Run(() => store.NewestMatching(project, builder, last), cancellationToken).ConfigureAwait(false);
+        }
+        catch (System.Data.Common.DbException ex)
+        {
+            // A damaged or unreadable database must cost this request only: the client hears why, the server goes on.
+            _context.Log.Warning(ex, "Cannot read the last {Count} results of project {Project} on builder {Builder} for {Peer}", last, project ?? "(any)",
+                builder ?? "(any)", Peer);
+            Send(new ErrorMessage { Code = ErrorCodes.Unavailable, Message = $"the results store cannot be read now: {ex.Message}" });
+            return true;
+        }
+        SendSnapshot(request, [.. rows.Select(r => r.ToStatus(withOutput: false))]);
+        return true;
     }
 
     private async ValueTask<bool> OnHelloAsync(Hello hello, CancellationToken cancellationToken)

@@ -10,11 +10,7 @@ public static class StatusFormatter
     public static string Table(Snapshot snapshot)
     {
         var text = new StringBuilder();
-        if (snapshot.RecordingPaused is { } paused)
-        {
-            text.AppendLine(CultureInfo.InvariantCulture, $"RECORDING PAUSED: {paused}; results wait in the builders' outboxes and suggestions are refused");
-            text.AppendLine();
-        }
+        AppendPaused(text, snapshot);
         text.AppendLine(CultureInfo.InvariantCulture, $"BUILDERS ({snapshot.Builders.Length} connected)");
         Append(text, ["NAME", "ADDRESS", "SYSTEM", "RUNTIME", "SCRIPTS", "RUNNING", "CONNECTED SINCE"],
             snapshot.Builders.Select(b => new[]
@@ -29,15 +25,38 @@ public static class StatusFormatter
             .Where(g => g.Difference is not null)
             .ToDictionary(g => g.Key, g => g.Difference!);
         text.AppendLine(CultureInfo.InvariantCulture, $"LATEST RESULTS ({snapshot.Results.Length})");
-        Append(text, ["PROJECT/REVISION", "BUILDER", "RESULT", "DURATION", "BUILD", "FINISHED", "NOTE"],
+        Append(text, [.. ResultHeader, "NOTE"],
             snapshot.Results.OrderBy(r => r.Project, StringComparer.Ordinal).ThenBy(r => r.Revision, StringComparer.Ordinal).ThenBy(r => r.Builder, StringComparer.Ordinal)
-                .Select(r => new[]
-                {
-                    $"{r.Project}/{r.Revision}", r.Builder, r.Outcome, $"{r.DurationMs} ms", r.Id,
-                    r.Finished.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
-                    specific.TryGetValue((r.Project, r.Revision), out var d) ? "machine-specific: " + d : "",
-                }));
+                .Select(r => (string[])[.. ResultRow(r), specific.TryGetValue((r.Project, r.Revision), out var d) ? "machine-specific: " + d : ""]));
         return text.ToString();
+    }
+
+    /// <summary>
+    /// The last results asked for with --project, --builder or --last, in the order the snapshot has them (newest first),
+    /// in the columns of the latest results table. No builders and no machine-specific note: a project's results on one
+    /// builder, or a revision's older results, say nothing about what differs between machines.
+    /// </summary>
+    public static string LastResults(Snapshot snapshot, ResultQuery query)
+    {
+        var text = new StringBuilder();
+        AppendPaused(text, snapshot);
+        text.AppendLine(CultureInfo.InvariantCulture, $"LAST RESULTS OF {query.Describe()} ({snapshot.Results.Length}, newest first)");
+        Append(text, ResultHeader, snapshot.Results.Select(ResultRow));
+        return text.ToString();
+    }
+
+    private static readonly string[] ResultHeader = ["PROJECT/REVISION", "BUILDER", "RESULT", "DURATION", "BUILD", "FINISHED"];
+
+    private static string[] ResultRow(ResultStatus r) =>
+        [$"{r.Project}/{r.Revision}", r.Builder, r.Outcome, $"{r.DurationMs} ms", r.Id, r.Finished.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)];
+
+    private static void AppendPaused(StringBuilder text, Snapshot snapshot)
+    {
+        if (snapshot.RecordingPaused is { } paused)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"RECORDING PAUSED: {paused}; results wait in the builders' outboxes and suggestions are refused");
+            text.AppendLine();
+        }
     }
 
     /// <summary>The output lines a chunk of live output completes, each as "builder| line" and a newline.</summary>

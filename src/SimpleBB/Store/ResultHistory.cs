@@ -57,7 +57,7 @@ public sealed class ResultHistory(Func<ResultStore> store, Func<SuggestedBuild[]
 
     /// <summary>A builder's results, newest first, older than result <paramref name="beforeSeq"/> when given.</summary>
     public IReadOnlyList<StoredResult> ResultsOfBuilder(string builder, long? beforeSeq, int limit) =>
-        store().ResultsOfBuilder(builder, beforeSeq, limit);
+        store().ResultsOfBuilder(builder, beforeSeq, limit, withOutput: false);
 
     /// <summary>Each builder's newest result, by builder name.</summary>
     public ResultStatus[] LatestResultPerBuilder(int limit) => Statuses(store().LatestResultPerBuilder(limit));

@@ -127,6 +127,12 @@ public sealed class ResultStore : IDisposable
             else
             {
                 Execute(connection, "PRAGMA journal_mode = WAL"); // persistent; cheap when it is WAL already
+                // A store made before an index was added gets it now, once (it reads the whole table); every later
+                // start finds each table and index there, which costs a look at the schema and writes nothing. An index
+                // adds no column and changes nothing older code reads, so it needs no new schema version.
+                using var upgrade = connection.BeginTransaction();
+                Execute(connection, Schema, upgrade);
+                upgrade.Commit();
             }
             Execute(connection, "PRAGMA synchronous = FULL");
             var reading = new SqliteConnectionStringBuilder { DataSource = full, Mode = SqliteOpenMode.ReadOnly }.ToString();
@@ -505,9 +511,36 @@ public sealed class ResultStore : IDisposable
         Results($"SELECT {ResultColumns} FROM results WHERE build_id = $id ORDER BY seq", ("$id", buildId));
 
     /// <summary>A builder's results, newest first, older than <paramref name="beforeSeq"/> when given (the next page).</summary>
-    public IReadOnlyList<StoredResult> ResultsOfBuilder(string builder, long? beforeSeq, int limit) =>
-        Results($"SELECT {ResultColumnsWithoutOutput} FROM results WHERE builder = $builder AND seq < $before ORDER BY seq DESC LIMIT $limit",
+    public IReadOnlyList<StoredResult> ResultsOfBuilder(string builder, long? beforeSeq, int limit, bool withOutput = true) =>
+        Results($"SELECT {(withOutput ? ResultColumns : ResultColumnsWithoutOutput)} FROM results WHERE builder = $builder AND seq < $before " +
+            "ORDER BY seq DESC LIMIT $limit",
             ("$builder", builder), ("$before", beforeSeq ?? long.MaxValue), ("$limit", limit));
+
+    /// <summary>
+    /// A project's results, on <paramref name="builder"/> only when given, newest first, older than <paramref name="beforeSeq"/>
+    /// when given (the next page). Each form reads one index in order (results_by_project, results_by_project_builder) and
+    /// stops after <paramref name="limit"/> rows, so a page reads its own rows only, however many results the store holds.
+    /// </summary>
+    public IReadOnlyList<StoredResult> ResultsOfProject(string project, string? builder, long? beforeSeq, int limit, bool withOutput = true)
+    {
+        var columns = withOutput ? ResultColumns : ResultColumnsWithoutOutput;
+        return builder is null
+            ? Results($"SELECT {columns} FROM results WHERE project = $project AND seq < $before ORDER BY seq DESC LIMIT $limit",
+                ("$project", project), ("$before", beforeSeq ?? long.MaxValue), ("$limit", limit))
+            : Results($"SELECT {columns} FROM results WHERE project = $project AND builder = $builder AND seq < $before ORDER BY seq DESC LIMIT $limit",
+                ("$project", project), ("$builder", builder), ("$before", beforeSeq ?? long.MaxValue), ("$limit", limit));
+    }
+
+    /// <summary>
+    /// The newest <paramref name="limit"/> results of <paramref name="project"/> and/or <paramref name="builder"/> (of any when
+    /// both are null), newest first, without their output: what a status request for the last results is answered with.
+    /// </summary>
+    public IReadOnlyList<StoredResult> NewestMatching(string? project, string? builder, int limit) => (project, builder) switch
+    {
+        (null, null) => Newest(limit),
+        (null, { } name) => ResultsOfBuilder(name, null, limit, withOutput: false),
+        ({ } name, _) => ResultsOfProject(name, builder, null, limit, withOutput: false),
+    };
 
     /// <summary>One revision of a project across builders, newest first (through its builds: each result names its build).</summary>
     public IReadOnlyList<StoredResult> ResultsOfRevision(string project, string revision, int limit) =>
@@ -747,9 +780,11 @@ public sealed class ResultStore : IDisposable
 
     /// <summary>
     /// Schema 1. Sequence numbers never go back (AUTOINCREMENT), so a projection's cursor stays valid after retention
-    /// deletes the oldest rows. Times are Unix milliseconds (UTC). The indexes serve what the pages and the API ask:
-    /// a project's builds and results newest first, a builder's results, one revision across builders (through its builds), the latest
-    /// result per (project, builder).
+    /// deletes the oldest rows. Times are Unix milliseconds (UTC). The indexes serve what the pages, the API and status
+    /// ask: a project's builds and results newest first (results_by_project: (project, builder, seq) cannot give one
+    /// project's results in seq order without sorting all of them), a builder's results, a project's results on one
+    /// builder, one revision across builders (through its builds), the latest result per (project, builder). Every
+    /// statement is IF NOT EXISTS: <see cref="Open"/> runs them on stores made before an index was added.
     /// </summary>
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS builds (
@@ -784,6 +819,7 @@ public sealed class ResultStore : IDisposable
             output        TEXT NOT NULL,
             UNIQUE (build_id, builder)
         );
+        CREATE INDEX IF NOT EXISTS results_by_project ON results (project, seq);
         CREATE INDEX IF NOT EXISTS results_by_project_builder ON results (project, builder, seq);
         CREATE INDEX IF NOT EXISTS results_by_builder ON results (builder, seq);
         CREATE TABLE IF NOT EXISTS cursors (
