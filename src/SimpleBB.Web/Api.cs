@@ -84,7 +84,7 @@ internal sealed class Api(Func<DashboardState?> state)
     private static void Next(HttpContext context, string path, long before) =>
         context.Response.Headers.Link = "<" + path + "?before=" + before.ToString(System.Globalization.CultureInfo.InvariantCulture) + ">; rel=\"next\"";
 
-    private static IResult Json(ResultStatus[] results) => TypedResults.Json(results, WebJsonContext.Default.ResultStatusArray);
+    private static IResult Json(RecordedResult[] results) => TypedResults.Json(results, WebJsonContext.Default.RecordedResultArray);
 
     private static ProjectSummary Summary(BuildView build) => new()
     {

@@ -93,7 +93,7 @@ internal static class BuildPage
         return new RenderedPage(html, build is not null);
     }
 
-    private static void OutputLink(StringBuilder html, ResultStatus result) =>
+    private static void OutputLink(StringBuilder html, RecordedResult result) =>
         html.Append("<a href=\"").Append(OutputUrl(result.Project, result.Id, result.Builder)).Append("\">full output</a>");
 
     /// <summary>The stable URL of one result's output as text/plain.</summary>

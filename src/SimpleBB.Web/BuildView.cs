@@ -14,7 +14,7 @@ internal sealed class BuildView(SuggestedBuild build)
     /// <summary>The newest thing known about it: its last result, or when it was suggested.</summary>
     public DateTimeOffset Time { get; set; } = build.Suggested;
 
-    public Dictionary<string, ResultStatus> Results { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, RecordedResult> Results { get; } = new(StringComparer.Ordinal);
 
     public HashSet<string> Running { get; } = new(StringComparer.Ordinal);
 

@@ -8,5 +8,5 @@ public sealed record BuilderReport
     public required string Name { get; init; }
     public required bool Online { get; init; }
     public BuilderStatus? Builder { get; init; }
-    public required ResultStatus[] Results { get; init; }
+    public required RecordedResult[] Results { get; init; }
 }

@@ -86,7 +86,7 @@ internal static class HomePage
         html.Append("</section>");
     }
 
-    private static void Builders(Farm farm, ResultStatus[] offline, Dictionary<string, Store.SuggestedBuild> running, StringBuilder html)
+    private static void Builders(Farm farm, RecordedResult[] offline, Dictionary<string, Store.SuggestedBuild> running, StringBuilder html)
     {
         html.Append("<section><h2>Builders</h2><div class=\"scroll\"><table class=\"list\"><thead><tr>")
             .Append("<th scope=\"col\">Builder</th><th scope=\"col\">State</th><th scope=\"col\">Address</th><th scope=\"col\">uname</th>")

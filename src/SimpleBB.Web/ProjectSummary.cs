@@ -15,5 +15,5 @@ public sealed record ProjectSummary
     /// <summary>What differs between the machines it passed and failed on, when mixed.</summary>
     public string? MachineSpecific { get; init; }
 
-    public required ResultStatus[] Results { get; init; }
+    public required RecordedResult[] Results { get; init; }
 }

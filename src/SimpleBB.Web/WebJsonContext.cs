@@ -8,7 +8,7 @@ namespace SimpleBB.Web;
 /// result or builder here has exactly the shape it has in <c>simplebb-status --json</c>.
 /// </summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, RespectNullableAnnotations = true)]
-[JsonSerializable(typeof(ResultStatus[]))]
+[JsonSerializable(typeof(RecordedResult[]))]
 [JsonSerializable(typeof(ProjectSummary[]))]
 [JsonSerializable(typeof(BuilderReport))]
 internal sealed partial class WebJsonContext : JsonSerializerContext;

@@ -19,7 +19,7 @@ public sealed class HistoryImportTests : IDisposable
 
     private string Journal => _dir.File("history.jsonl");
 
-    private static ResultStatus Entry(string id, string outcome = "SUCCESS", int exitCode = 0, string builder = "b1") => new()
+    private static RecordedResult Entry(string id, string outcome = "SUCCESS", int exitCode = 0, string builder = "b1") => new()
     {
         Id = id, Project = "foo", Revision = "main", Builder = builder, Outcome = outcome, ExitCode = exitCode, DurationMs = 12,
         Uname = new Uname { Sysname = "Linux", Nodename = "h", Release = "6.1", Version = "#1", Machine = "x86_64" },
@@ -101,5 +101,5 @@ public sealed class HistoryImportTests : IDisposable
     public void Every_outcome_word_the_files_used_maps_to_its_kind(string outcome, OutcomeKind? kind) =>
         Assert.Equal(kind, HistoryImport.KindOf(outcome));
 
-    private static string Line(ResultStatus entry) => JsonSerializer.Serialize(entry, ProtocolJsonContext.Default.ResultStatus);
+    private static string Line(RecordedResult entry) => JsonSerializer.Serialize(entry, ProtocolJsonContext.Default.RecordedResult);
 }

@@ -5,7 +5,7 @@ namespace SimpleBB.Tests;
 
 public class LatestResultsTests
 {
-    private static ResultStatus Result(string revision, string builder, string outcome, string machine = "x86_64") => new()
+    private static RecordedResult Result(string revision, string builder, string outcome, string machine = "x86_64") => new()
     {
         Id = "b1", Project = "foo", Revision = revision, Builder = builder, Outcome = outcome, ExitCode = outcome == "SUCCESS" ? 0 : 1,
         DurationMs = 1, Runtime = ".NET 10.0.12", Finished = DateTimeOffset.UnixEpoch,

@@ -14,7 +14,7 @@ public sealed class OutputFilesTests : IDisposable
 
     private string PathOf(string id) => Path.Combine(_dir.Path, OutputFiles.RelativePath("foo", id, "alpha"));
 
-    private static ResultStatus Entry(string id, string tail) => new()
+    private static RecordedResult Entry(string id, string tail) => new()
     {
         Id = id, Project = "foo", Revision = "master", Builder = "alpha", Outcome = Outcomes.Success, ExitCode = 0, DurationMs = 5,
         Uname = new Uname { Sysname = "Linux", Nodename = "n", Release = "6.1", Version = "#1", Machine = "x86_64" }, Runtime = ".NET 10",

@@ -6,7 +6,7 @@ namespace SimpleBB.Tests;
 
 public class SnapshotEncoderTests
 {
-    private static ResultStatus Result(string revision, string builder, string outcome, string? address = null) => new()
+    private static RecordedResult Result(string revision, string builder, string outcome, string? address = null) => new()
     {
         Id = "b1", Project = "foo", Revision = revision, Builder = builder, Outcome = outcome, ExitCode = outcome == "SUCCESS" ? 0 : 1,
         DurationMs = 12, Runtime = ".NET 10.0.12 \"quoted\" <é>", Finished = DateTimeOffset.UnixEpoch.AddSeconds(1234.5), ScriptSha256 = "ab12",

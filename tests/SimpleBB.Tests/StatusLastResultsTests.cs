@@ -12,7 +12,7 @@ public sealed class StatusLastResultsTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
-    private static ResultStatus Result(string id, string project, string builder, int minute) => new()
+    private static RecordedResult Result(string id, string project, string builder, int minute) => new()
     {
         Id = id, Project = project, Revision = "main", Builder = builder, Outcome = Outcomes.Success, ExitCode = 0, DurationMs = 7,
         Uname = new Uname { Sysname = "Linux", Nodename = builder, Release = "6.1", Version = "#1", Machine = "x86_64" }, Runtime = ".NET 10.0.12",
@@ -20,7 +20,7 @@ public sealed class StatusLastResultsTests
     };
 
     /// <summary>An older server's snapshot: the latest result per project, revision and builder, oldest first.</summary>
-    private static readonly ResultStatus[] Latest =
+    private static readonly RecordedResult[] Latest =
     [
         Result("x-1", "foo", "b1", 1), Result("y-1", "bar", "b1", 2), Result("x-2", "foo", "b2", 3), Result("x-3", "foo", "b1", 4), Result("y-2", "bar", "b2", 5),
     ];

@@ -27,6 +27,6 @@ namespace SimpleBB.Protocol;
 [JsonSerializable(typeof(EventMessage))]
 [JsonSerializable(typeof(CancelMessage))]
 [JsonSerializable(typeof(CancellingMessage))]
-[JsonSerializable(typeof(ResultStatus))]
+[JsonSerializable(typeof(RecordedResult))]
 [JsonSerializable(typeof(OutputMessage))]
 internal sealed partial class ProtocolJsonContext : JsonSerializerContext;

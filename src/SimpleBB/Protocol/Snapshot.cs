@@ -7,7 +7,7 @@ public sealed record Snapshot : Message
 {
     public override string Type => "snapshot";
     public required BuilderStatus[] Builders { get; init; }
-    public required ResultStatus[] Results { get; init; }
+    public required RecordedResult[] Results { get; init; }
 
     /// <summary>Why the server cannot record results now (results wait in the builders' outboxes); absent while it can.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]

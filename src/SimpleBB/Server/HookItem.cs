@@ -6,4 +6,4 @@ namespace SimpleBB.Server;
 /// <param name="Entry">The journal entry, without its output (the output is in <paramref name="OutputFile"/>).</param>
 /// <param name="LastResult">The outcome word of the previous result of the same project on the same builder, or null.</param>
 /// <param name="OutputFile">Full path of the result's output file, or null when the result had no output.</param>
-internal sealed record HookItem(ResultStatus Entry, string? LastResult, string? OutputFile);
+internal sealed record HookItem(RecordedResult Entry, string? LastResult, string? OutputFile);

@@ -16,7 +16,7 @@ internal interface IResultLog
     /// Writes one line per entry into the file (not yet synced to disk: see <see cref="Sync"/>); throws
     /// <see cref="IOException"/> when they may not all be there.
     /// </summary>
-    void Write(IReadOnlyList<ResultStatus> entries);
+    void Write(IReadOnlyList<RecordedResult> entries);
 
     /// <summary>Syncs every line written so far to disk; throws <see cref="IOException"/> when that fails.</summary>
     void Sync();
@@ -25,5 +25,5 @@ internal interface IResultLog
     /// The entries whose exact line is not in the log at or after <paramref name="from"/> (a <see cref="Position"/>
     /// taken before they were written), or anywhere in the current file and the previous part when it is -1 (after a restart).
     /// </summary>
-    IReadOnlyList<ResultStatus> Missing(IReadOnlyList<ResultStatus> entries, long from);
+    IReadOnlyList<RecordedResult> Missing(IReadOnlyList<RecordedResult> entries, long from);
 }

@@ -13,11 +13,11 @@ internal sealed class LatestResults(int capacity)
     private readonly object _gate = new();
 
     /// <summary>Oldest first, so the oldest is forgotten in O(1).</summary>
-    private readonly LinkedList<ResultStatus> _order = new();
+    private readonly LinkedList<RecordedResult> _order = new();
 
     private readonly Dictionary<(string Project, string Revision), RevisionResults> _revisions = new();
 
-    public void Add(ResultStatus result)
+    public void Add(RecordedResult result)
     {
         lock (_gate)
         {
@@ -46,7 +46,7 @@ internal sealed class LatestResults(int capacity)
         }
     }
 
-    public ResultStatus[] All()
+    public RecordedResult[] All()
     {
         lock (_gate)
         {

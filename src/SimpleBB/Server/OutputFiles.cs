@@ -144,7 +144,7 @@ internal sealed class OutputFiles(string root, ILogger log, long maxFileBytes = 
     }
 
     /// <summary>Completes the files of the entries that have output; throws <see cref="IOException"/> when one cannot be written.</summary>
-    public void Write(IReadOnlyList<ResultStatus> entries)
+    public void Write(IReadOnlyList<RecordedResult> entries)
     {
         foreach (var entry in entries)
         {
@@ -165,7 +165,7 @@ internal sealed class OutputFiles(string root, ILogger log, long maxFileBytes = 
         }
     }
 
-    private void Complete(string path, ResultStatus entry)
+    private void Complete(string path, RecordedResult entry)
     {
         var tail = entry.Output!;
         lock (_finished)

@@ -281,7 +281,7 @@ internal sealed class ResultHooks
     }
 
     /// <summary>Called with the lock held: the hook of <paramref name="seq"/> ended; the store notes it and moves the cursor.</summary>
-    private void Note(long seq, ResultStatus entry)
+    private void Note(long seq, RecordedResult entry)
     {
         var cursor = _open.Count > 0 ? _open.Min - 1 : _readUpTo;
         try

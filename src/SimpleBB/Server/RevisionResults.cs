@@ -8,7 +8,7 @@ namespace SimpleBB.Server;
 /// </summary>
 internal sealed class RevisionResults
 {
-    private readonly Dictionary<string, LinkedListNode<ResultStatus>> _byBuilder = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, LinkedListNode<RecordedResult>> _byBuilder = new(StringComparer.Ordinal);
     private int _passed;
     private int _failed;
 
@@ -17,16 +17,16 @@ internal sealed class RevisionResults
     /// <summary>Some builder passed and another failed (N/A counts as neither).</summary>
     public bool Mixed => _passed > 0 && _failed > 0;
 
-    public IEnumerable<ResultStatus> Results => _byBuilder.Values.Select(node => node.Value);
+    public IEnumerable<RecordedResult> Results => _byBuilder.Values.Select(node => node.Value);
 
-    public void Add(string builder, LinkedListNode<ResultStatus> node)
+    public void Add(string builder, LinkedListNode<RecordedResult> node)
     {
         _byBuilder.Add(builder, node);
         Count(node.Value, +1);
     }
 
     /// <summary>Forgets the builder's result and returns its node, or null when it had none.</summary>
-    public LinkedListNode<ResultStatus>? Remove(string builder)
+    public LinkedListNode<RecordedResult>? Remove(string builder)
     {
         if (!_byBuilder.Remove(builder, out var node))
         {
@@ -36,7 +36,7 @@ internal sealed class RevisionResults
         return node;
     }
 
-    private void Count(ResultStatus result, int delta)
+    private void Count(RecordedResult result, int delta)
     {
         switch (Outcomes.Verdict(result.Outcome))
         {

@@ -25,7 +25,7 @@ internal sealed class ServerLogResults(ILogger log, FileLogSink sink) : IResultL
 
     public long Position => sink.Position;
 
-    public void Write(IReadOnlyList<ResultStatus> entries)
+    public void Write(IReadOnlyList<RecordedResult> entries)
     {
         using (FileLogSink.BeginBatch())
         {
@@ -39,9 +39,9 @@ internal sealed class ServerLogResults(ILogger log, FileLogSink sink) : IResultL
 
     public void Sync() => sink.Flush(toDisk: true);
 
-    public IReadOnlyList<ResultStatus> Missing(IReadOnlyList<ResultStatus> entries, long from)
+    public IReadOnlyList<RecordedResult> Missing(IReadOnlyList<RecordedResult> entries, long from)
     {
-        var wanted = new Dictionary<string, ResultStatus>(StringComparer.Ordinal);
+        var wanted = new Dictionary<string, RecordedResult>(StringComparer.Ordinal);
         foreach (var entry in entries)
         {
             wanted.TryAdd(Line(entry), entry);
@@ -59,14 +59,14 @@ internal sealed class ServerLogResults(ILogger log, FileLogSink sink) : IResultL
     }
 
     /// <summary>The line as the file holds it, without its newline.</summary>
-    internal string Line(ResultStatus entry)
+    internal string Line(RecordedResult entry)
     {
         using var text = new StringWriter();
         _formatter.Format(Event(entry), text);
         return text.ToString().TrimEnd('\r', '\n');
     }
 
-    private static void RemoveFound(string path, long from, Dictionary<string, ResultStatus> wanted)
+    private static void RemoveFound(string path, long from, Dictionary<string, RecordedResult> wanted)
     {
         if (wanted.Count == 0 || !File.Exists(path))
         {
@@ -81,7 +81,7 @@ internal sealed class ServerLogResults(ILogger log, FileLogSink sink) : IResultL
         }
     }
 
-    private static LogEvent Event(ResultStatus e)
+    private static LogEvent Event(RecordedResult e)
     {
         var withOutput = !string.IsNullOrEmpty(e.Output);
         var properties = new List<LogEventProperty>(12)

@@ -316,7 +316,7 @@ internal sealed class ServerSession : ISendObserver, IPeer
     }
 
     /// <summary>The snapshot with <paramref name="results"/>; then, with follow, every event after it.</summary>
-    private void SendSnapshot(StatusRequest request, ResultStatus[] results)
+    private void SendSnapshot(StatusRequest request, RecordedResult[] results)
     {
         Send(new Snapshot { Builders = _context.Registry.Snapshot(), Results = results, RecordingPaused = _context.Recorder.PausedReason });
         if (request.Follow)

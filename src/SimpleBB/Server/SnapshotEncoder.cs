@@ -13,7 +13,7 @@ namespace SimpleBB.Server;
 internal sealed class SnapshotEncoder
 {
     private readonly Lock _gate = new();
-    private Dictionary<ResultStatus, byte[]> _encoded = new(ReferenceEqualityComparer.Instance);
+    private Dictionary<RecordedResult, byte[]> _encoded = new(ReferenceEqualityComparer.Instance);
     private readonly ArrayBufferWriter<byte> _scratch = new(1024);
     private int _lastSize = 16 * 1024;
     private Utf8JsonWriter? _one;
@@ -23,7 +23,7 @@ internal sealed class SnapshotEncoder
     {
         lock (_gate)
         {
-            var encoded = new Dictionary<ResultStatus, byte[]>(snapshot.Results.Length, ReferenceEqualityComparer.Instance);
+            var encoded = new Dictionary<RecordedResult, byte[]>(snapshot.Results.Length, ReferenceEqualityComparer.Instance);
             // Sized from the last snapshot, so a large one is written without growing (and copying) its buffer.
             var output = new ArrayBufferWriter<byte>(_lastSize + _lastSize / 8 + 1024);
             using (var writer = new Utf8JsonWriter(output, MessageCodec.WriterOptions))
@@ -58,12 +58,12 @@ internal sealed class SnapshotEncoder
         }
     }
 
-    private byte[] EncodeOne(ResultStatus result)
+    private byte[] EncodeOne(RecordedResult result)
     {
         _scratch.ResetWrittenCount();
         var writer = _one ??= new Utf8JsonWriter(_scratch, MessageCodec.WriterOptions);
         writer.Reset(_scratch);
-        JsonSerializer.Serialize(writer, result, ProtocolJsonContext.Default.ResultStatus);
+        JsonSerializer.Serialize(writer, result, ProtocolJsonContext.Default.RecordedResult);
         writer.Flush();
         return _scratch.WrittenSpan.ToArray();
     }

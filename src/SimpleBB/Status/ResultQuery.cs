@@ -18,7 +18,7 @@ public sealed record ResultQuery(string? Project, string? Builder, int Last)
     /// the latest result per project, revision and builder (oldest first, the newest 10,000), so a revision built twice
     /// on a builder shows once, and older results are not there at all.
     /// </summary>
-    public ResultStatus[] Apply(IEnumerable<ResultStatus> latestOldestFirst) =>
+    public RecordedResult[] Apply(IEnumerable<RecordedResult> latestOldestFirst) =>
         [.. latestOldestFirst.Where(r => (Project is null || r.Project == Project) && (Builder is null || r.Builder == Builder)).Reverse().Take(Last)];
 
     /// <summary>What the results are, for a table's heading: "foo on b1", "foo", "builder b1", or "any project".</summary>

@@ -47,7 +47,7 @@ public static class StatusFormatter
 
     private static readonly string[] ResultHeader = ["PROJECT/REVISION", "BUILDER", "RESULT", "DURATION", "BUILD", "FINISHED"];
 
-    private static string[] ResultRow(ResultStatus r) =>
+    private static string[] ResultRow(RecordedResult r) =>
         [$"{r.Project}/{r.Revision}", r.Builder, r.Outcome, $"{r.DurationMs} ms", r.Id, r.Finished.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)];
 
     private static void AppendPaused(StringBuilder text, Snapshot snapshot)

@@ -63,10 +63,10 @@ public static class HistoryImport
         {
             return null;
         }
-        ResultStatus? entry;
+        RecordedResult? entry;
         try
         {
-            entry = JsonSerializer.Deserialize(line, ProtocolJsonContext.Default.ResultStatus);
+            entry = JsonSerializer.Deserialize(line, ProtocolJsonContext.Default.RecordedResult);
         }
         catch (JsonException)
         {

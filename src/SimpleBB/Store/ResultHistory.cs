@@ -5,7 +5,7 @@ namespace SimpleBB.Store;
 /// <summary>
 /// What the pages and the API may ask the results store: builds and results, newest first, a page at a time. Only
 /// reads, each on a read-only connection of its own, so a page never waits for the recorder's commit or holds it up.
-/// Results come in the shape status and the API use (<see cref="ResultStatus"/>, without output: the output is at its
+/// Results come in the shape status and the API use (<see cref="RecordedResult"/>, without output: the output is at its
 /// own URL). Builds suggested a moment ago that the store has not got yet (<paramref name="unstored"/>, Seq 0) are
 /// shown with the stored ones, newest first.
 /// </summary>
@@ -53,18 +53,18 @@ public sealed class ResultHistory(Func<ResultStore> store, Func<SuggestedBuild[]
     }
 
     /// <summary>Every result of these builds, in the order they arrived.</summary>
-    public ResultStatus[] ResultsOfBuilds(IReadOnlyList<string> buildIds) => Statuses(store().ResultsOfBuilds(buildIds));
+    public RecordedResult[] ResultsOfBuilds(IReadOnlyList<string> buildIds) => Statuses(store().ResultsOfBuilds(buildIds));
 
     /// <summary>A builder's results, newest first, older than result <paramref name="beforeSeq"/> when given.</summary>
     public IReadOnlyList<StoredResult> ResultsOfBuilder(string builder, long? beforeSeq, int limit) =>
         store().ResultsOfBuilder(builder, beforeSeq, limit, withOutput: false);
 
     /// <summary>Each builder's newest result, by builder name.</summary>
-    public ResultStatus[] LatestResultPerBuilder(int limit) => Statuses(store().LatestResultPerBuilder(limit));
+    public RecordedResult[] LatestResultPerBuilder(int limit) => Statuses(store().LatestResultPerBuilder(limit));
 
-    private static ResultStatus[] Statuses(IReadOnlyList<StoredResult> results)
+    private static RecordedResult[] Statuses(IReadOnlyList<StoredResult> results)
     {
-        var statuses = new ResultStatus[results.Count];
+        var statuses = new RecordedResult[results.Count];
         for (var i = 0; i < statuses.Length; i++)
         {
             statuses[i] = results[i].ToStatus(withOutput: false);

@@ -50,7 +50,7 @@ public sealed record StoredResult
     };
 
     /// <summary>The result as status, server.log, the page and the hooks show it (with its outcome in words).</summary>
-    public ResultStatus ToStatus(bool withOutput) => new()
+    public RecordedResult ToStatus(bool withOutput) => new()
     {
         Id = BuildId,
         Project = Project,

@@ -28,9 +28,9 @@ internal sealed class MemoryResultLog : IResultLog
 
     public long Position => Lines.Length;
 
-    public static string Line(ResultStatus e) => $"{e.Finished:O} {e.Outcome} {e.Project}/{e.Revision} on {e.Builder} [build {e.Id}]";
+    public static string Line(RecordedResult e) => $"{e.Finished:O} {e.Outcome} {e.Project}/{e.Revision} on {e.Builder} [build {e.Id}]";
 
-    public void Write(IReadOnlyList<ResultStatus> entries)
+    public void Write(IReadOnlyList<RecordedResult> entries)
     {
         if (Broken)
         {
@@ -55,7 +55,7 @@ internal sealed class MemoryResultLog : IResultLog
         }
     }
 
-    public IReadOnlyList<ResultStatus> Missing(IReadOnlyList<ResultStatus> entries, long from)
+    public IReadOnlyList<RecordedResult> Missing(IReadOnlyList<RecordedResult> entries, long from)
     {
         if (Broken)
         {

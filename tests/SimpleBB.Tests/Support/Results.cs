@@ -5,7 +5,7 @@ namespace SimpleBB.Tests.Support;
 /// <summary>Recorded results for tests that need one without recording it.</summary>
 internal static class Results
 {
-    public static ResultStatus Entry(string id, string builder = "b1", string output = "ok\n") => new()
+    public static RecordedResult Entry(string id, string builder = "b1", string output = "ok\n") => new()
     {
         Id = id, Project = "foo", Revision = "master", Builder = builder, Outcome = "SUCCESS", ExitCode = 0, DurationMs = 5,
         Uname = new Uname { Sysname = "Linux", Nodename = "n", Release = "6.1", Version = "#1", Machine = "x86_64" },

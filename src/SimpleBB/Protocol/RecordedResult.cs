@@ -1,14 +1,18 @@
 namespace SimpleBB.Protocol;
 
-/// <summary>The latest result for one project, revision and builder, as status and history show it.</summary>
-public sealed record ResultStatus
+/// <summary>
+/// A result the server recorded, in the shape people and programs read it: status snapshots, the API, server.log
+/// and hooks (the outcome in words). The store's own row, with its sequence number and the outcome as data, is
+/// <c>StoredResult</c>; this is made from it.
+/// </summary>
+public sealed record RecordedResult
 {
     public required string Id { get; init; }
     public required string Project { get; init; }
     public required string Revision { get; init; }
     public required string Builder { get; init; }
 
-    /// <summary>SUCCESS, FAILED &lt;code&gt;, TIMEOUT or N/A, as in server.log.</summary>
+    /// <summary>SUCCESS, FAILED &lt;code&gt;, TIMEOUT, N/A, CANCELLED, INTERRUPTED or LOST, as in server.log.</summary>
     public required string Outcome { get; init; }
 
     public required int ExitCode { get; init; }
