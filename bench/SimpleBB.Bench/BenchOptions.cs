@@ -27,7 +27,7 @@ public sealed record BenchOptions
     /// <summary>Small N and few repetitions: proves the benchmark still works, measures little.</summary>
     public bool Quick { get; init; }
 
-    /// <summary>Run only these phases (floors, startup, fanout, throughput, hooks, e2e, web, output); empty runs all.</summary>
+    /// <summary>Run only these phases (floors, startup, fanout, throughput, hooks, e2e, web, output, history); empty runs all.</summary>
     public IReadOnlySet<string> Only { get; init; } = new HashSet<string>();
 
     public bool Runs(string phase) => Only.Count == 0 || Only.Contains(phase);
@@ -41,7 +41,10 @@ public sealed record BenchOptions
     /// <summary>Repetitions of each timed figure.</summary>
     public int Rounds => Quick ? 5 : 30;
 
-    public static readonly string[] Phases = ["floors", "startup", "fanout", "throughput", "hooks", "e2e", "web", "output"];
+    public static readonly string[] Phases = ["floors", "startup", "fanout", "throughput", "hooks", "e2e", "web", "output", "history"];
+
+    /// <summary>Results in the history phase's store: a year of a busy farm, or a quick run's small one.</summary>
+    public int HistoryResults => Quick ? 20_000 : 1_000_000;
 
     public static BenchOptions? Parse(string[] args, TextWriter error)
     {
@@ -102,7 +105,7 @@ public sealed record BenchOptions
                         "  --label TEXT          the --bin side's name in the table (default: working tree)\n" +
                         "  --against-label TEXT  DIR's name in the table (default: against)\n" +
                         "  --rounds R            rounds of the comparison (default: 2)\n" +
-                        "  A phase a side's server cannot run (no --on-result, --http or live output) is shown as — for it.");
+                        "  A phase a side's server cannot run (no --on-result, --http, live output or results store) is shown as — for it.");
                     return null;
                 default:
                     error.WriteLine($"simplebb-bench: unknown argument {args[i]}; see --help");

@@ -7,7 +7,8 @@ namespace SimpleBB.Bench;
 
 /// <summary>
 /// Runs every figure of the benchmark against the real executables on 127.0.0.1: floors first, then start-up,
-/// suggest, fan-out and memory, throughput, and real builders end to end. Each phase gets a fresh server. With
+/// suggest, fan-out and memory, throughput, real builders end to end, and last a server with a year of results in its
+/// store (<see cref="HistoryPhase"/>). Each phase gets a fresh server. With
 /// --against, <see cref="Comparison"/> runs the same phases for two sets of executables, interleaved.
 /// </summary>
 public static class Benchmark
@@ -69,12 +70,13 @@ public static class Benchmark
     }
 
     /// <summary>The phases after the floors, in the order they run.</summary>
-    internal static readonly string[] PhaseOrder = ["startup", "fanout", "throughput", "hooks", "web", "e2e", "output"];
+    internal static readonly string[] PhaseOrder = ["startup", "fanout", "throughput", "hooks", "web", "e2e", "output", "history"];
 
     private static async Task<List<Figure>> RunAsync(BenchOptions options, string work, CancellationToken cancellationToken)
     {
         var figures = new List<Figure>();
         var script = await WriteBuildScriptAsync(work, cancellationToken).ConfigureAwait(false);
+        var history = new HistorySample(Path.Combine(work, "history-sample"), options.BinDirectory, options.HistoryResults);
         var floors = FloorSet.None;
         if (options.Runs("floors"))
         {
@@ -83,7 +85,7 @@ public static class Benchmark
         }
         foreach (var phase in PhaseOrder.Where(options.Runs))
         {
-            figures.AddRange(await RunPhaseAsync(phase, options, work, script, floors, cancellationToken).ConfigureAwait(false));
+            figures.AddRange(await RunPhaseAsync(phase, options, work, script, floors, history, cancellationToken).ConfigureAwait(false));
         }
         return figures;
     }
@@ -97,9 +99,12 @@ public static class Benchmark
         return script;
     }
 
-    /// <summary>One phase against <paramref name="options"/>' executables, with a fresh server, its files under <paramref name="work"/>.</summary>
-    internal static async Task<IEnumerable<Figure>> RunPhaseAsync(
-        string phase, BenchOptions options, string work, string script, FloorSet floors, CancellationToken cancellationToken) => phase switch
+    /// <summary>
+    /// One phase against <paramref name="options"/>' executables, with a fresh server, its files under <paramref name="work"/>;
+    /// <paramref name="history"/> is the run's one big store, made when a history phase first asks for it.
+    /// </summary>
+    internal static async Task<IEnumerable<Figure>> RunPhaseAsync(string phase, BenchOptions options, string work, string script, FloorSet floors,
+        HistorySample history, CancellationToken cancellationToken) => phase switch
     {
         "startup" => await StartupAndSuggestAsync(options, work, floors.SpawnMs, floors.SpawnPlusRoundTrip, cancellationToken).ConfigureAwait(false),
         "fanout" => await FanOutAsync(options, work, floors.WriteUs, cancellationToken).ConfigureAwait(false),
@@ -108,6 +113,7 @@ public static class Benchmark
         "web" => await WebPhase.RunAsync(options, work, cancellationToken).ConfigureAwait(false),
         "e2e" => await EndToEndAsync(options, work, script, floors, cancellationToken).ConfigureAwait(false),
         "output" => await LiveOutputAsync(options, work, cancellationToken).ConfigureAwait(false),
+        "history" => await HistoryPhase.RunAsync(options, work, history, floors.SpawnMs, cancellationToken).ConfigureAwait(false),
         _ => throw new ArgumentOutOfRangeException(nameof(phase), phase, "no such phase"),
     };
 

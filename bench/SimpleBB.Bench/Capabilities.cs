@@ -47,6 +47,8 @@ public sealed class Capabilities
     {
         "hooks" when !_serverHelp.Contains("--on-result", StringComparison.Ordinal) => "its simplebb-server has no --on-result",
         "web" when !_serverHelp.Contains("--http", StringComparison.Ordinal) => "its simplebb-server has no --http",
+        "history" when !_serverHelp.Contains("--store", StringComparison.Ordinal) =>
+            "its simplebb-server has no results store (--store): it keeps results in history.jsonl",
         "output" when _protocol < ProtocolLimits.WatchAndStopVersion =>
             $"its server speaks protocol {_protocol}; live output needs {ProtocolLimits.WatchAndStopVersion}",
         _ => null,

@@ -26,6 +26,8 @@ public sealed record Comparison
     public static async Task<Comparison> RunAsync(BenchOptions options, string work, CancellationToken cancellationToken)
     {
         var script = await Benchmark.WriteBuildScriptAsync(work, cancellationToken).ConfigureAwait(false);
+        // One store for both sides and every round, made by the working tree's server (its schema); each start copies it.
+        var history = new HistorySample(Path.Combine(work, "history-sample"), options.BinDirectory, options.HistoryResults);
         BenchOptions[] sides = [options, options with { BinDirectory = options.AgainstDirectory! }];
         string[] labels = [options.Label, options.AgainstLabel];
         var phases = Benchmark.PhaseOrder.Where(options.Runs).ToArray();
@@ -62,7 +64,7 @@ public sealed record Comparison
                     Directory.CreateDirectory(folder);
                     try
                     {
-                        var figures = await Benchmark.RunPhaseAsync(phase, sides[side], folder, script, floors, cancellationToken).ConfigureAwait(false);
+                        var figures = await Benchmark.RunPhaseAsync(phase, sides[side], folder, script, floors, history, cancellationToken).ConfigureAwait(false);
                         if (!measured[side].TryGetValue(phase, out var rounds))
                         {
                             measured[side][phase] = rounds = [];

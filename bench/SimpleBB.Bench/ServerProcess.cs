@@ -67,8 +67,23 @@ public sealed class ServerProcess : IAsyncDisposable
         ChildEnvironment(info, folder);
         var start = Stopwatch.GetTimestamp();
         var process = Process.Start(info)!;
+        // The last lines of stderr say why a server that exits at start did (a store it cannot read, say).
+        var lastErrors = new Queue<string>();
         process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            lock (lastErrors)
+            {
+                if (e.Data is { Length: > 0 } line)
+                {
+                    lastErrors.Enqueue(line);
+                    while (lastErrors.Count > 3)
+                    {
+                        lastErrors.Dequeue();
+                    }
+                }
+            }
+        };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 30;
@@ -83,6 +98,18 @@ public sealed class ServerProcess : IAsyncDisposable
             catch (SocketException) when (!process.HasExited && Stopwatch.GetTimestamp() < deadline)
             {
                 await Task.Yield();
+            }
+            catch (SocketException) when (process.HasExited)
+            {
+                await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false); // stderr read to its end
+                string said;
+                lock (lastErrors)
+                {
+                    said = string.Join(" / ", lastErrors);
+                }
+                var code = process.ExitCode;
+                process.Dispose();
+                throw new IOException($"simplebb-server exited with {code} before listening{(said.Length > 0 ? ": " + said : "")}");
             }
         }
         return new ServerProcess(process, folder, port, Stopwatch.GetElapsedTime(start));

@@ -13,7 +13,7 @@ public static class WebPhase
     private const int Pages = 100;
 
     /// <summary>Longer than the server reuses an unchanged snapshot (DashboardState: one second).</summary>
-    private static readonly TimeSpan SnapshotReuse = TimeSpan.FromMilliseconds(1100);
+    internal static readonly TimeSpan SnapshotReuse = TimeSpan.FromMilliseconds(1100);
 
     public static async Task<IEnumerable<Figure>> RunAsync(BenchOptions options, string work, CancellationToken cancellationToken)
     {
@@ -155,7 +155,7 @@ public static class WebPhase
         return (fanOut, results);
     }
 
-    private static async Task WaitForPageAsync(HttpClient http, CancellationToken cancellationToken)
+    internal static async Task WaitForPageAsync(HttpClient http, CancellationToken cancellationToken)
     {
         var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 30;
         while (true)
@@ -167,6 +167,10 @@ public static class WebPhase
                 {
                     return;
                 }
+                if (Stopwatch.GetTimestamp() > deadline)
+                {
+                    throw new TimeoutException($"the web page still answers {(int)response.StatusCode} after 30 s");
+                }
             }
             catch (HttpRequestException) when (Stopwatch.GetTimestamp() < deadline)
             {
@@ -176,7 +180,7 @@ public static class WebPhase
     }
 
     /// <summary>The server's own time for a request, from its Server-Timing header (render;dur=…).</summary>
-    private static async Task<double> ServerTimeAsync(HttpClient http, string path, CancellationToken cancellationToken)
+    internal static async Task<double> ServerTimeAsync(HttpClient http, string path, CancellationToken cancellationToken)
     {
         using var response = await http.GetAsync(path, cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
