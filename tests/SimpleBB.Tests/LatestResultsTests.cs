@@ -26,6 +26,36 @@ public class LatestResultsTests
     }
 
     [Fact]
+    public async Task Results_from_before_the_start_go_behind_newer_ones_and_readers_wait_for_them()
+    {
+        var latest = new LatestResults(3);
+        latest.Loading();
+        latest.Add(Result("master", "a", "SUCCESS")); // arrived while the older ones were being read
+        var reading = Task.Run(latest.All);
+        Assert.NotSame(reading, await Task.WhenAny(reading, Task.Delay(50))); // a reader waits for the results from before the start
+
+        latest.AddOlder([Result("master", "a", "FAILED 1"), Result("master", "b", "FAILED 2"), Result("old", "a", "SUCCESS"), Result("older", "a", "SUCCESS")]);
+
+        var all = await reading;
+        Assert.Equal([("old", "a"), ("master", "b"), ("master", "a")], all.Select(r => (r.Revision, r.Builder)));
+        Assert.Equal("SUCCESS", all[^1].Outcome); // the newer result of (master, a) won
+        Assert.NotNull(latest.MachineSpecific("foo", "master")); // b failed where a passed: counted across both
+    }
+
+    [Fact]
+    public void Results_of_one_machine_share_its_uname_and_strings()
+    {
+        var latest = new LatestResults(10);
+        latest.Add(Result("r1", "a", "SUCCESS"));
+        latest.Add(Result("r2", "a", "SUCCESS"));
+
+        var all = latest.All();
+        Assert.Same(all[0].Uname, all[1].Uname);
+        Assert.Same(all[0].Runtime, all[1].Runtime);
+        Assert.Same(all[0].Builder, all[1].Builder);
+    }
+
+    [Fact]
     public void The_oldest_result_is_forgotten_beyond_the_capacity()
     {
         var latest = new LatestResults(3);

@@ -144,15 +144,43 @@ internal sealed class ResultRecorder
         _saved = (store.Cursor(ServerLogCursor), store.Cursor(OutputFilesCursor));
         (_logApplied, _logSynced, _outputsApplied) = (_saved.Log, _saved.Log, _saved.Outputs);
         _published = _committed; // status is loaded from the store below; nobody waits on a result from before the start
-        foreach (var result in store.Newest(_latestCapacity).Reverse())
-        {
-            _latest.Add(result.ToStatus(withOutput: false));
-        }
+        LoadLatest(store);
         if (_committed > 0)
         {
             _log.Information("Results store {Store}: {Count} results already recorded", store.Path, _committed);
         }
         _hooks?.Open(store);
+    }
+
+    /// <summary>
+    /// Reads the newest results into the latest-results view on a thread of its own, so the server listens without
+    /// waiting for them (reading 10,000 takes tens of milliseconds); a status request in that moment waits for them.
+    /// </summary>
+    private void LoadLatest(ResultStore store)
+    {
+        if (_committed == 0 || _latestCapacity <= 0)
+        {
+            return;
+        }
+        _latest.Loading();
+        var loading = new Thread(() =>
+        {
+            IEnumerable<RecordedResult> results = [];
+            try
+            {
+                results = [.. store.Newest(_latestCapacity).Select(r => r.ToStatus(withOutput: false))];
+            }
+            catch (Exception ex) when (ex is SqliteException or InvalidOperationException or FormatException or ObjectDisposedException)
+            {
+                _log.Warning("Cannot read the latest results from the results store {Store}: {Reason}; status starts without them", store.Path, ex.Message);
+            }
+            finally
+            {
+                _latest.AddOlder(results);
+            }
+        })
+        { IsBackground = true, Name = "simplebb latest results" };
+        loading.Start();
     }
 
     /// <summary>

@@ -19,6 +19,8 @@ internal sealed class RevisionResults
 
     public IEnumerable<RecordedResult> Results => _byBuilder.Values.Select(node => node.Value);
 
+    public bool Has(string builder) => _byBuilder.ContainsKey(builder);
+
     public void Add(string builder, LinkedListNode<RecordedResult> node)
     {
         _byBuilder.Add(builder, node);
