@@ -53,8 +53,12 @@ public sealed record ServerOptions
     /// <summary>A build's output file under logs/ stops growing at this size (live output beyond it is not kept; the tail is).</summary>
     public long MaxOutputFileBytes { get; init; } = OutputFiles.DefaultMaxFileBytes;
 
-    /// <summary>Latest results (per project, revision and builder) kept for status.</summary>
-    public int MaxLatestResults { get; init; } = 10_000;
+    /// <summary>
+    /// Latest results (per project, revision and builder) kept in memory for status and the machine-specific check.
+    /// The store has every result (status --last, the page and the API read it), so this is what a person reads at
+    /// a glance, not the history; each costs memory and start-up time.
+    /// </summary>
+    public int MaxLatestResults { get; init; } = 1_000;
 
     /// <summary>Script run for every recorded result (--on-result), or null for none.</summary>
     public string? OnResult { get; init; }
