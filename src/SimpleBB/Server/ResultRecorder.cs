@@ -143,8 +143,7 @@ internal sealed class ResultRecorder
         _committed = store.LastSeq();
         _saved = (store.Cursor(ServerLogCursor), store.Cursor(OutputFilesCursor));
         (_logApplied, _logSynced, _outputsApplied) = (_saved.Log, _saved.Log, _saved.Outputs);
-        _published = _committed; // status is loaded from the store below; nobody waits on a result from before the start
-        LoadLatest(store);
+        _published = _committed; // status is loaded from the store (LoadLatest); nobody waits on a result from before the start
         if (_committed > 0)
         {
             _log.Information("Results store {Store}: {Count} results already recorded", store.Path, _committed);
@@ -153,11 +152,12 @@ internal sealed class ResultRecorder
     }
 
     /// <summary>
-    /// Reads the newest results into the latest-results view on a thread of its own, so the server listens without
-    /// waiting for them (reading 10,000 takes tens of milliseconds); a status request in that moment waits for them.
+    /// Reads the newest results into the latest-results view on a thread of its own: called once the server listens,
+    /// so it never waits for them (nor for the collection after them); a status request in that moment waits for them.
     /// </summary>
-    private void LoadLatest(ResultStore store)
+    public void LoadLatest()
     {
+        var store = Store;
         if (_committed == 0 || _latestCapacity <= 0)
         {
             return;

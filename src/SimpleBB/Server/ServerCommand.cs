@@ -174,31 +174,27 @@ public static class ServerCommand
                 using (sink)
                 using (var log = LogSetup.ForServer(sink, console: !quietly))
                 {
-                    Uri? page = null;
+                    Task<Uri>? webStarting = null;
                     if (web is not null && httpEndpoint is not null)
                     {
-                        try
+                        // Kestrel takes tens of milliseconds to start: it starts beside the results store and the
+                        // protocol listener, not before them. Its address is known unless the port is 0 (tests).
+                        webStarting = Task.Run(() => web.StartAsync(httpEndpoint, log, cancellationToken), cancellationToken);
+                        var page = httpEndpoint.Port != 0 ? new Uri($"http://{httpEndpoint}/")
+                            : await WebStartedAsync(webStarting, httpEndpoint, log, quietly);
+                        if (page is null)
                         {
-                            page = await web.StartAsync(httpEndpoint, log, cancellationToken);
-                        }
-                        catch (IOException ex)
-                        {
-                            log.Error("Cannot serve the web dashboard on {HttpAddress}: {Reason} (choose another with --http, or --http off)", httpEndpoint.ToString(), ex.Message);
-                            if (quietly)
-                            {
-                                await Console.Error.WriteLineAsync($"simplebb-server: cannot serve the web dashboard on {httpEndpoint}: {ex.Message}");
-                            }
                             return ExitCodes.Failure;
                         }
                         options = options with { WebBaseUrl = page.ToString() };
                     }
                     try
                     {
-                        return await ServeAsync(options, log, sink, secret, tokenSource, quietly, web, page, httpEndpoint, cancellationToken);
+                        return await ServeAsync(options, log, sink, secret, tokenSource, quietly, web, webStarting, httpEndpoint, cancellationToken);
                     }
                     finally
                     {
-                        if (page is not null)
+                        if (webStarting is not null && await webStarting.ContinueWith(t => t.IsCompletedSuccessfully, TaskScheduler.Default))
                         {
                             using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(5));
                             await web!.StopAsync(patience.Token);
@@ -210,9 +206,27 @@ public static class ServerCommand
         return root;
     }
 
+    /// <summary>The dashboard's address once it listens, or null (said in the log and on stderr) when it cannot.</summary>
+    private static async Task<Uri?> WebStartedAsync(Task<Uri> starting, System.Net.IPEndPoint httpEndpoint, Serilog.ILogger log, bool quietly)
+    {
+        try
+        {
+            return await starting;
+        }
+        catch (IOException ex)
+        {
+            log.Error("Cannot serve the web dashboard on {HttpAddress}: {Reason} (choose another with --http, or --http off)", httpEndpoint.ToString(), ex.Message);
+            if (quietly)
+            {
+                await Console.Error.WriteLineAsync($"simplebb-server: cannot serve the web dashboard on {httpEndpoint}: {ex.Message}");
+            }
+            return null;
+        }
+    }
+
     /// <summary>Starts the server, tells systemd, and serves until stopped.</summary>
     private static async Task<int> ServeAsync(ServerOptions options, Serilog.ILogger log, FileLogSink sink, string? secret, string tokenSource,
-        bool quietly, IWebDashboardHost? web, Uri? page, System.Net.IPEndPoint? httpEndpoint, CancellationToken cancellationToken)
+        bool quietly, IWebDashboardHost? web, Task<Uri>? webStarting, System.Net.IPEndPoint? httpEndpoint, CancellationToken cancellationToken)
     {
         SimpleBbServer server;
         try
@@ -239,8 +253,13 @@ public static class ServerCommand
             await Console.Error.WriteLineAsync($"simplebb-server: cannot write log file {sink.FilePath} or use the results store {options.StoreFile}: {ex.Message}");
             return ExitCodes.Failure;
         }
-        if (web is not null && page is not null)
+        if (web is not null && webStarting is not null && httpEndpoint is not null)
         {
+            if (await WebStartedAsync(webStarting, httpEndpoint, log, quietly) is not { } page)
+            {
+                await server.DisposeAsync();
+                return ExitCodes.Failure;
+            }
             web.Attach(server.Dashboard);
             log.Information("Web dashboard (read-only): {Url}", page.ToString());
             if (httpEndpoint is not null && !HttpAddress.IsLoopback(httpEndpoint))

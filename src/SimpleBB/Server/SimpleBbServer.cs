@@ -120,6 +120,7 @@ public sealed class SimpleBbServer : IAsyncDisposable
             throw;
         }
         _listener = listener;
+        Recorder.LoadLatest();
         _log.Information("SimpleBB server {Version} listening on {Endpoint}", ProductInfo.Version, LocalEndPoint);
         if (FileLimit.RaiseToHardLimit() is { } files)
         {
