@@ -18,10 +18,21 @@ internal sealed class BuildView(SuggestedBuild build)
 
     public HashSet<string> Running { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Sent to no builder (none was connected): nothing will be built, and the page says so.</summary>
-    public bool ReachedNoBuilder => Build.Builders == 0 && Results.Count == 0;
+    /// <summary>
+    /// The store's count of every result when <see cref="Results"/> holds only some (an overview shows a few
+    /// builders' cells of a build with a thousand results); null when Results holds them all.
+    /// </summary>
+    public BuildTally? Tally { get; set; }
 
-    public int Count(bool? verdict) => Results.Values.Count(r => Outcomes.Verdict(r.Outcome) == verdict);
+    /// <summary>How many results the build has.</summary>
+    public int ResultCount => Tally?.Total ?? Results.Count;
+
+    /// <summary>Sent to no builder (none was connected): nothing will be built, and the page says so.</summary>
+    public bool ReachedNoBuilder => Build.Builders == 0 && ResultCount == 0;
+
+    public int Count(bool? verdict) => Tally is { } tally
+        ? verdict switch { true => tally.Passed, false => tally.Failed, null => tally.Other }
+        : Results.Values.Count(r => Outcomes.Verdict(r.Outcome) == verdict);
 
     public Outcome CellFor(string builder) =>
         Results.TryGetValue(builder, out var result) ? Outcome.Of(result.Outcome)
@@ -42,17 +53,17 @@ internal sealed class BuildView(SuggestedBuild build)
             (_, > 0) => "failing",
             ( > 0, _) => Running.Count > 0 ? "running" : "passing",
             _ when Running.Count > 0 => "running",
-            _ when Results.Count > 0 => "n/a",
+            _ when ResultCount > 0 => "n/a",
             _ => ReachedNoBuilder ? "no builder" : "waiting",
         };
     }
 
-    /// <summary>What differs between the machines this build passed and failed on, or null when it does not mix them.</summary>
+    /// <summary>What differs between the machines this build passed and failed on, or null when it does not mix them (needs every result: no <see cref="Tally"/>).</summary>
     public string? MachineSpecific() =>
         Count(true) > 0 && Count(false) > 0
             ? MachineDifference.Describe(Results.Values.Where(r => Outcomes.Verdict(r.Outcome) is not null)
                 .Select(r => (r.Outcome == Outcomes.Success, r.Uname, r.Runtime, r.ScriptSha256)))
             : null;
 
-    public long LongestMs => Results.Count == 0 ? 0 : Results.Values.Max(r => r.DurationMs);
+    public long LongestMs => Tally?.LongestMs ?? (Results.Count == 0 ? 0 : Results.Values.Max(r => r.DurationMs));
 }

@@ -54,6 +54,62 @@ internal sealed class Farm
                 view.Time = result.Finished;
             }
         }
+        MarkRunning(byId);
+        return views;
+    }
+
+    /// <summary>
+    /// These builds counted by the store, with the results of <paramref name="builders"/> only (the cells an
+    /// overview shows): a build with a thousand results costs one row of counts, not a thousand rows. A build that
+    /// mixes passes and failures is read whole, so its machine-specific note can be made.
+    /// </summary>
+    public List<BuildView> Summaries(IReadOnlyList<SuggestedBuild> builds, IReadOnlyList<string> builders)
+    {
+        var views = new List<BuildView>(builds.Count);
+        var byId = new Dictionary<string, BuildView>(builds.Count, StringComparer.Ordinal);
+        foreach (var build in builds)
+        {
+            if (!byId.ContainsKey(build.Id))
+            {
+                var view = new BuildView(build);
+                byId[build.Id] = view;
+                views.Add(view);
+            }
+        }
+        var tallies = History.Tallies([.. byId.Keys]);
+        var mixed = new List<string>();
+        foreach (var view in views)
+        {
+            if (tallies.TryGetValue(view.Id, out var tally))
+            {
+                if (tally.Passed > 0 && tally.Failed > 0)
+                {
+                    mixed.Add(view.Id);
+                    continue;
+                }
+                view.Tally = tally;
+                if (view.Time < tally.Newest)
+                {
+                    view.Time = tally.Newest;
+                }
+            }
+        }
+        var partly = views.Where(v => v.Tally is not null).Select(v => v.Id).ToArray();
+        foreach (var result in History.ResultsOfBuilds(mixed).Concat(History.ResultsOfBuildsOn(partly, builders)))
+        {
+            var view = byId[result.Id];
+            view.Results[result.Builder] = result;
+            if (view.Time < result.Finished)
+            {
+                view.Time = result.Finished;
+            }
+        }
+        MarkRunning(byId);
+        return views;
+    }
+
+    private void MarkRunning(Dictionary<string, BuildView> byId)
+    {
         foreach (var builder in Snapshot.Builders)
         {
             foreach (var id in builder.Running)
@@ -64,7 +120,6 @@ internal sealed class Farm
                 }
             }
         }
-        return views;
     }
 
     /// <summary>One build with its results, or null when the store has no build with that id.</summary>

@@ -19,10 +19,22 @@ internal static class HomePage
 
     public static string Render(DashboardState state, Farm farm)
     {
-        var latest = farm.Views(farm.History.LatestBuildPerProject(MaxProjects));
+        var latestBuilds = farm.History.LatestBuildPerProject(MaxProjects);
         // Builders that are not connected are known from their newest result.
         var offline = farm.History.LatestResultPerBuilder(MaxBuilderRows + farm.Online.Count).Where(r => !farm.Online.ContainsKey(r.Builder)).ToArray();
         var running = farm.RunningBuilds();
+        string[] builders = [.. farm.Online.Keys.Concat(offline.Select(r => r.Builder)).Order(StringComparer.Ordinal)];
+        var shown = builders;
+        if (builders.Length > MaxMatrixBuilders)
+        {
+            // Those with something other than a pass first (a failure, or running one of these builds): they are why
+            // one looks at the page; the store names them without reading every result.
+            var latestIds = latestBuilds.Select(b => b.Id).ToHashSet(StringComparer.Ordinal);
+            var telling = farm.History.BuildersNotPassing([.. latestIds], MaxMatrixBuilders)
+                .Concat(farm.Snapshot.Builders.Where(b => b.Running.Any(latestIds.Contains)).Select(b => b.Name));
+            shown = [.. telling.Concat(builders).Distinct(StringComparer.Ordinal).Take(MaxMatrixBuilders).Order(StringComparer.Ordinal)];
+        }
+        var latest = farm.Summaries(latestBuilds, shown);
         return Layout.Render(state.ServerName, "Overview", "home", null, html =>
         {
             html.Append("<h1>Build farm <span class=\"sub\">").Append(farm.Online.Count).Append(" online \u00B7 ")
@@ -31,26 +43,19 @@ internal static class HomePage
             {
                 html.Append("<p class=\"alert\" role=\"alert\"><strong>Recording paused:</strong> ").Text(paused).Append("</p>");
             }
-            Matrix(latest, [.. farm.Online.Keys.Concat(offline.Select(r => r.Builder)).Order(StringComparer.Ordinal)], html);
+            Matrix(latest, builders.Length, shown, html);
             Builders(farm, offline, running, html);
-            Recent(farm.Views(farm.History.NewestBuilds(RecentBuilds)), html);
+            Recent(farm.Summaries(farm.History.NewestBuilds(RecentBuilds), []), html);
         });
     }
 
-    private static void Matrix(List<BuildView> latest, string[] builders, StringBuilder html)
+    private static void Matrix(List<BuildView> latest, int builderCount, string[] shown, StringBuilder html)
     {
         html.Append("<section><h2>Latest revision of each project</h2>");
         if (latest.Count == 0)
         {
             html.Append("<p class=\"empty\">No builds yet. Suggest one: <code>simplebb-suggest PROJECT REVISION</code></p></section>");
             return;
-        }
-        var shown = builders;
-        if (builders.Length > MaxMatrixBuilders)
-        {
-            // Those with something other than a pass first: they are why one looks at the page.
-            shown = [.. builders.OrderBy(b => latest.All(l => l.CellFor(b).Css is "pass" or "none") ? 1 : 0).ThenBy(b => b, StringComparer.Ordinal)
-                .Take(MaxMatrixBuilders).Order(StringComparer.Ordinal)];
         }
         html.Append("<div class=\"scroll\"><table class=\"matrix\"><caption class=\"sr\">Latest build of each project (rows) on each builder (columns)</caption>")
             .Append("<thead><tr><th scope=\"col\">Project</th><th scope=\"col\">Revision</th><th scope=\"col\">Summary</th>");
@@ -78,9 +83,9 @@ internal static class HomePage
             html.Append("</tr>");
         }
         html.Append("</tbody></table></div>");
-        if (shown.Length < builders.Length)
+        if (shown.Length < builderCount)
         {
-            html.Append("<p class=\"note\">").Append(builders.Length - shown.Length)
+            html.Append("<p class=\"note\">").Append(builderCount - shown.Length)
                 .Append(" more builders not shown here (they passed or have no result); each project's page lists every builder.</p>");
         }
         html.Append("</section>");
@@ -164,7 +169,7 @@ internal static class HomePage
             any = true;
             html.Append("<tr><td>").Time(build.Time).Append("</td><td>").Link("/project/", build.Project, build.Project).Append("</td><td>")
                 .Link("/build/", build.Id, build.Revision, "rev").Append("</td><td>").Counts(build).Append("</td><td>")
-                .Append(build.Results.Count == 0 ? "" : Html.Duration(build.LongestMs)).Append("</td><td><code>").Text(build.Id).Append("</code></td></tr>");
+                .Append(build.ResultCount == 0 ? "" : Html.Duration(build.LongestMs)).Append("</td><td><code>").Text(build.Id).Append("</code></td></tr>");
         }
         if (!any)
         {

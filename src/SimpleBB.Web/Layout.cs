@@ -42,7 +42,7 @@ internal static class Layout
     {
         var passed = build.Count(true);
         var failed = build.Count(false);
-        var other = build.Results.Count - passed - failed;
+        var other = build.ResultCount - passed - failed;
         html.Append("<span class=\"counts\">");
         html.Append("<span class=\"o o-pass\">").Append(passed).Append(" passed</span>");
         if (failed > 0)

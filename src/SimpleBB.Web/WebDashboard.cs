@@ -187,7 +187,7 @@ public sealed class WebDashboard : IWebDashboardHost
         }
         var project = file[..^4];
         var farm = Farm.Read(state);
-        var word = farm.History.BuildsOfProject(project, null, 1) is [var latest] ? farm.Views([latest])[0].Summary() : "unknown";
+        var word = farm.History.BuildsOfProject(project, null, 1) is [var latest] ? farm.Summaries([latest], [])[0].Summary() : "unknown";
         return TypedResults.Content(Badge.Render(project, word), "image/svg+xml; charset=utf-8");
     }
 

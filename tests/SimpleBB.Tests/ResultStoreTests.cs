@@ -215,6 +215,22 @@ public sealed class ResultStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_builds_results_are_counted_without_being_read_and_a_few_builders_cells_are_read_alone()
+    {
+        using var store = ResultStore.Open(DbPath);
+        store.Append([Result("a-1", "b1"), Result("a-1", "b2", kind: OutcomeKind.Failed, exitCode: 2), Result("a-1", "b3", kind: OutcomeKind.Timeout, exitCode: -1),
+            Result("a-1", "b4", kind: OutcomeKind.NotApplicable, exitCode: -1), Result("b-1", "b1"), Result("b-1", "b2")]);
+
+        var tallies = store.Tallies(["a-1", "b-1", "none"]).ToDictionary(t => t.BuildId);
+        Assert.Equal((1, 2, 1, 4), (tallies["a-1"].Passed, tallies["a-1"].Failed, tallies["a-1"].Other, tallies["a-1"].Total));
+        Assert.Equal((2, 0, 0), (tallies["b-1"].Passed, tallies["b-1"].Failed, tallies["b-1"].Other));
+        Assert.False(tallies.ContainsKey("none"));
+        Assert.Equal([("a-1", "b2"), ("b-1", "b2")], store.ResultsOfBuildsOn(["a-1", "b-1"], ["b2", "b9"]).Select(r => (r.BuildId, r.Builder)));
+        Assert.Equal(["b2", "b3", "b4"], store.BuildersNotPassing(["a-1", "b-1"], 10));
+        Assert.Equal(["b2"], store.BuildersNotPassing(["a-1"], 1));
+    }
+
+    [Fact]
     public void A_projects_last_results_come_newest_first_alone_or_on_one_builder_and_page_back()
     {
         using var store = ResultStore.Open(DbPath);

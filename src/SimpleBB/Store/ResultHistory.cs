@@ -55,6 +55,17 @@ public sealed class ResultHistory(Func<ResultStore> store, Func<SuggestedBuild[]
     /// <summary>Every result of these builds, in the order they arrived.</summary>
     public RecordedResult[] ResultsOfBuilds(IReadOnlyList<string> buildIds) => Statuses(store().ResultsOfBuilds(buildIds));
 
+    /// <summary>How the results of each of these builds add up, by build id.</summary>
+    public Dictionary<string, BuildTally> Tallies(IReadOnlyList<string> buildIds) =>
+        store().Tallies(buildIds).ToDictionary(t => t.BuildId, StringComparer.Ordinal);
+
+    /// <summary>The results of these builds on these builders only.</summary>
+    public RecordedResult[] ResultsOfBuildsOn(IReadOnlyList<string> buildIds, IReadOnlyList<string> builders) =>
+        Statuses(store().ResultsOfBuildsOn(buildIds, builders));
+
+    /// <summary>Builders with a result other than a success in these builds, by name.</summary>
+    public IReadOnlyList<string> BuildersNotPassing(IReadOnlyList<string> buildIds, int limit) => store().BuildersNotPassing(buildIds, limit);
+
     /// <summary>A builder's results, newest first, older than result <paramref name="beforeSeq"/> when given.</summary>
     public IReadOnlyList<StoredResult> ResultsOfBuilder(string builder, long? beforeSeq, int limit) =>
         store().ResultsOfBuilder(builder, beforeSeq, limit, withOutput: false);

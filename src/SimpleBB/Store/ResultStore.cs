@@ -596,18 +596,72 @@ public sealed class ResultStore : IDisposable
     public IReadOnlyList<StoredResult> ResultsOfBuilds(IReadOnlyList<string> buildIds) =>
         buildIds.Count == 0 ? [] : Results(In($"SELECT {ResultColumnsWithoutOutput} FROM results WHERE build_id IN (", buildIds, out var ids) + ") ORDER BY seq", ids);
 
+    /// <summary>How the results of each of these builds add up (builds without results are absent), one pass over them in SQLite.</summary>
+    public IReadOnlyList<BuildTally> Tallies(IReadOnlyList<string> buildIds)
+    {
+        if (buildIds.Count == 0)
+        {
+            return [];
+        }
+        var sql = In("SELECT build_id, sum(kind = 'success'), sum(kind IN ('failed', 'timeout', 'lost')), count(*), min(duration_ms), max(duration_ms), " +
+            "max(finished) FROM results WHERE build_id IN (", buildIds, out var ids) + ") GROUP BY build_id";
+        using var connection = Reader();
+        using var command = Command(connection, sql, ids);
+        using var reader = command.ExecuteReader();
+        var tallies = new List<BuildTally>();
+        while (reader.Read())
+        {
+            var passed = reader.GetInt32(1);
+            var failed = reader.GetInt32(2);
+            tallies.Add(new BuildTally(reader.GetString(0), passed, failed, reader.GetInt32(3) - passed - failed, reader.GetInt64(4), reader.GetInt64(5),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)).ToLocalTime()));
+        }
+        return tallies;
+    }
+
+    /// <summary>The results (without output) of these builds on these builders only: each one a lookup in (build id, builder).</summary>
+    public IReadOnlyList<StoredResult> ResultsOfBuildsOn(IReadOnlyList<string> buildIds, IReadOnlyList<string> builders)
+    {
+        if (buildIds.Count == 0 || builders.Count == 0)
+        {
+            return [];
+        }
+        var sql = In($"SELECT {ResultColumnsWithoutOutput} FROM results WHERE build_id IN (", buildIds, out var ids);
+        var on = In(") AND builder IN (", builders, out var names, "$w");
+        return Results(sql + on + ") ORDER BY seq", [.. ids, .. names]);
+    }
+
+    /// <summary>Up to <paramref name="limit"/> builders with a result other than a success in these builds, by name.</summary>
+    public IReadOnlyList<string> BuildersNotPassing(IReadOnlyList<string> buildIds, int limit)
+    {
+        if (buildIds.Count == 0)
+        {
+            return [];
+        }
+        var sql = In("SELECT DISTINCT builder FROM results WHERE kind <> 'success' AND build_id IN (", buildIds, out var ids) + ") ORDER BY builder LIMIT $limit";
+        using var connection = Reader();
+        using var command = Command(connection, sql, [.. ids, ("$limit", limit)]);
+        using var reader = command.ExecuteReader();
+        var builders = new List<string>();
+        while (reader.Read())
+        {
+            builders.Add(reader.GetString(0));
+        }
+        return builders;
+    }
+
     /// <summary>The builds with these ids that the store has, newest first.</summary>
     public IReadOnlyList<SuggestedBuild> BuildsWithIds(IReadOnlyList<string> buildIds) =>
         buildIds.Count == 0 ? [] : Builds(In($"SELECT {BuildColumns} FROM builds WHERE id IN (", buildIds, out var ids) + ") ORDER BY seq DESC", ids);
 
     /// <summary>An IN list of parameters (never text in the SQL) for <paramref name="values"/>.</summary>
-    private static string In(string start, IReadOnlyList<string> values, out (string Name, object Value)[] parameters)
+    private static string In(string start, IReadOnlyList<string> values, out (string Name, object Value)[] parameters, string prefix = "$v")
     {
         parameters = new (string Name, object Value)[values.Count];
         var sql = new System.Text.StringBuilder(start);
         for (var i = 0; i < values.Count; i++)
         {
-            parameters[i] = ("$v" + i.ToString(CultureInfo.InvariantCulture), values[i]);
+            parameters[i] = (prefix + i.ToString(CultureInfo.InvariantCulture), values[i]);
             sql.Append(i == 0 ? "" : ", ").Append(parameters[i].Name);
         }
         return sql.ToString();

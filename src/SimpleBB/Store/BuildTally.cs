@@ -1,0 +1,11 @@
+namespace SimpleBB.Store;
+
+/// <summary>
+/// How a build's results add up, counted by the store: what an overview shows of a build with a thousand results
+/// without reading them. <see cref="Passed"/> and <see cref="Failed"/> count what says something about the revision
+/// (failed and timed out are failures); the rest (n/a, cancelled, interrupted) is <see cref="Other"/>.
+/// </summary>
+public sealed record BuildTally(string BuildId, int Passed, int Failed, int Other, long ShortestMs, long LongestMs, DateTimeOffset Newest)
+{
+    public int Total => Passed + Failed + Other;
+}
