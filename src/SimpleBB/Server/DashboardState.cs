@@ -23,7 +23,7 @@ public sealed class DashboardState
         _recorder = recorder;
         _events = events;
         _outputRoot = outputRoot;
-        History = new ResultHistory(() => recorder.Store, recorder.UnstoredBuilds);
+        History = new ResultHistory(() => recorder.Store, recorder.UnstoredBuilds, recorder.Tallies);
     }
 
     /// <summary>Every build and result the store keeps, for pages that go back further than the latest results.</summary>

@@ -217,6 +217,9 @@ internal sealed class ResultRecorder
     /// </summary>
     public SuggestedBuild[] UnstoredBuilds() => [.. _unstoredBuilds.Values];
 
+    /// <summary>The counts of recent builds' results, kept current as results are published (for the overview).</summary>
+    public BuildTallies Tallies { get; } = new();
+
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SuggestedBuild> _unstoredBuilds = new(StringComparer.Ordinal);
 
     private async Task WriteBuildsAsync()
@@ -695,6 +698,7 @@ internal sealed class ResultRecorder
     /// <summary>Updates status, warns when a revision is machine-specific, tells status followers and the waiting suggester.</summary>
     private void Publish(StoredResult row)
     {
+        Tallies.Add(row);
         var status = row.ToStatus(withOutput: false);
         var before = _latest.MachineSpecific(status.Project, status.Revision);
         _latest.Add(status);

@@ -9,7 +9,7 @@ namespace SimpleBB.Store;
 /// own URL). Builds suggested a moment ago that the store has not got yet (<paramref name="unstored"/>, Seq 0) are
 /// shown with the stored ones, newest first.
 /// </summary>
-public sealed class ResultHistory(Func<ResultStore> store, Func<SuggestedBuild[]> unstored)
+public sealed class ResultHistory(Func<ResultStore> store, Func<SuggestedBuild[]> unstored, BuildTallies tallies)
 {
     /// <summary>A build by id, or null when it was never suggested here (or retention removed it).</summary>
     public SuggestedBuild? Build(string id) => store().Build(id) ?? Array.Find(unstored(), b => b.Id == id);
@@ -56,8 +56,7 @@ public sealed class ResultHistory(Func<ResultStore> store, Func<SuggestedBuild[]
     public RecordedResult[] ResultsOfBuilds(IReadOnlyList<string> buildIds) => Statuses(store().ResultsOfBuilds(buildIds));
 
     /// <summary>How the results of each of these builds add up, by build id.</summary>
-    public Dictionary<string, BuildTally> Tallies(IReadOnlyList<string> buildIds) =>
-        store().Tallies(buildIds).ToDictionary(t => t.BuildId, StringComparer.Ordinal);
+    public Dictionary<string, BuildTally> Tallies(IReadOnlyList<string> buildIds) => tallies.Get(buildIds, store().Tallies);
 
     /// <summary>The results of these builds on these builders only.</summary>
     public RecordedResult[] ResultsOfBuildsOn(IReadOnlyList<string> buildIds, IReadOnlyList<string> builders) =>

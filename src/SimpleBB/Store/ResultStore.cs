@@ -604,7 +604,7 @@ public sealed class ResultStore : IDisposable
             return [];
         }
         var sql = In("SELECT build_id, sum(kind = 'success'), sum(kind IN ('failed', 'timeout', 'lost')), count(*), min(duration_ms), max(duration_ms), " +
-            "max(finished) FROM results WHERE build_id IN (", buildIds, out var ids) + ") GROUP BY build_id";
+            "max(finished), max(seq) FROM results WHERE build_id IN (", buildIds, out var ids) + ") GROUP BY build_id";
         using var connection = Reader();
         using var command = Command(connection, sql, ids);
         using var reader = command.ExecuteReader();
@@ -614,7 +614,7 @@ public sealed class ResultStore : IDisposable
             var passed = reader.GetInt32(1);
             var failed = reader.GetInt32(2);
             tallies.Add(new BuildTally(reader.GetString(0), passed, failed, reader.GetInt32(3) - passed - failed, reader.GetInt64(4), reader.GetInt64(5),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)).ToLocalTime()));
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)).ToLocalTime(), reader.GetInt64(7)));
         }
         return tallies;
     }
