@@ -61,20 +61,7 @@ internal static class BuilderPage
                 html.Append("<tr><td colspan=\"6\" class=\"empty\">").Append(before is null ? "No result yet." : "No older results.").Append("</td></tr>");
             }
             html.Append("</tbody></table></div>");
-            if (before is not null || older is not null)
-            {
-                html.Append("<nav class=\"pager\" aria-label=\"Pages\">");
-                if (before is not null)
-                {
-                    html.Append("<a href=\"/builder/").Append(Html.Url(name)).Append("\">\u2190 newest results</a>");
-                }
-                if (older is { } seq)
-                {
-                    html.Append(before is null ? "" : " \u00B7 ").Append("<a rel=\"next\" href=\"/builder/").Append(Html.Url(name)).Append("?before=")
-                        .Append(seq).Append("\">older results \u2192</a>");
-                }
-                html.Append("</nav>");
-            }
+            html.Pager("/builder/" + Html.Url(name), before, older, "results");
             html.Append("</section>");
         });
         return new RenderedPage(html, online is not null || newest is not null);

@@ -34,26 +34,8 @@ internal sealed class Farm
     /// <summary>These builds (in this order) with their stored results and the connected builders running them now.</summary>
     public List<BuildView> Views(IReadOnlyList<SuggestedBuild> builds)
     {
-        var views = new List<BuildView>(builds.Count);
-        var byId = new Dictionary<string, BuildView>(builds.Count, StringComparer.Ordinal);
-        foreach (var build in builds)
-        {
-            if (!byId.ContainsKey(build.Id))
-            {
-                var view = new BuildView(build);
-                byId[build.Id] = view;
-                views.Add(view);
-            }
-        }
-        foreach (var result in History.ResultsOfBuilds([.. byId.Keys]))
-        {
-            var view = byId[result.Id];
-            view.Results[result.Builder] = result;
-            if (view.Time < result.Finished)
-            {
-                view.Time = result.Finished;
-            }
-        }
+        var (views, byId) = NewViews(builds);
+        AddResults(byId, History.ResultsOfBuilds([.. byId.Keys]));
         MarkRunning(byId);
         return views;
     }
@@ -65,17 +47,7 @@ internal sealed class Farm
     /// </summary>
     public List<BuildView> Summaries(IReadOnlyList<SuggestedBuild> builds, IReadOnlyList<string> builders)
     {
-        var views = new List<BuildView>(builds.Count);
-        var byId = new Dictionary<string, BuildView>(builds.Count, StringComparer.Ordinal);
-        foreach (var build in builds)
-        {
-            if (!byId.ContainsKey(build.Id))
-            {
-                var view = new BuildView(build);
-                byId[build.Id] = view;
-                views.Add(view);
-            }
-        }
+        var (views, byId) = NewViews(builds);
         var tallies = History.Tallies([.. byId.Keys]);
         var mixed = new List<string>();
         foreach (var view in views)
@@ -95,7 +67,31 @@ internal sealed class Farm
             }
         }
         var partly = views.Where(v => v.Tally is not null).Select(v => v.Id).ToArray();
-        foreach (var result in History.ResultsOfBuilds(mixed).Concat(History.ResultsOfBuildsOn(partly, builders)))
+        AddResults(byId, History.ResultsOfBuilds(mixed).Concat(History.ResultsOfBuildsOn(partly, builders)));
+        MarkRunning(byId);
+        return views;
+    }
+
+    /// <summary>A view per build (one per id, in the order given).</summary>
+    private static (List<BuildView> Views, Dictionary<string, BuildView> ById) NewViews(IReadOnlyList<SuggestedBuild> builds)
+    {
+        var views = new List<BuildView>(builds.Count);
+        var byId = new Dictionary<string, BuildView>(builds.Count, StringComparer.Ordinal);
+        foreach (var build in builds)
+        {
+            if (!byId.ContainsKey(build.Id))
+            {
+                var view = new BuildView(build);
+                byId[build.Id] = view;
+                views.Add(view);
+            }
+        }
+        return (views, byId);
+    }
+
+    private static void AddResults(Dictionary<string, BuildView> byId, IEnumerable<RecordedResult> results)
+    {
+        foreach (var result in results)
         {
             var view = byId[result.Id];
             view.Results[result.Builder] = result;
@@ -104,8 +100,6 @@ internal sealed class Farm
                 view.Time = result.Finished;
             }
         }
-        MarkRunning(byId);
-        return views;
     }
 
     private void MarkRunning(Dictionary<string, BuildView> byId)

@@ -95,4 +95,27 @@ internal static class Html
             }
         }
     }
+
+    /// <summary>
+    /// Links to the newest page of <paramref name="path"/> and to the next older one (<c>?before=</c>), when there
+    /// is more than one page; <paramref name="what"/> names the items ("builds", "results").
+    /// </summary>
+    public static StringBuilder Pager(this StringBuilder html, string path, long? before, long? older, string what)
+    {
+        if (before is null && older is null)
+        {
+            return html;
+        }
+        html.Append("<nav class=\"pager\" aria-label=\"Pages\">");
+        if (before is not null)
+        {
+            html.Append("<a href=\"").Append(path).Append("\">\u2190 newest ").Append(what).Append("</a>");
+        }
+        if (older is { } seq)
+        {
+            html.Append(before is null ? "" : " \u00B7 ").Append("<a rel=\"next\" href=\"").Append(path).Append("?before=").Append(seq)
+                .Append("\">older ").Append(what).Append(" \u2192</a>");
+        }
+        return html.Append("</nav>");
+    }
 }

@@ -27,7 +27,7 @@ internal static class ProjectPage
                 html.Append(before is null
                     ? "<p class=\"empty\">No build of this project is kept: it was never suggested here, or retention removed its builds.</p>"
                     : "<p class=\"empty\">No older builds.</p>");
-                Pager(html, project, before, null);
+                html.Pager("/project/" + Html.Url(project), before, null, "builds");
                 return;
             }
             if (before is null)
@@ -83,28 +83,8 @@ internal static class ProjectPage
                     .Append("</td><td><code>").Text(build.Id).Append("</code></td></tr>");
             }
             html.Append("</tbody></table></div></section>");
-            Pager(html, project, before, older);
+            html.Pager("/project/" + Html.Url(project), before, older, "builds");
         });
         return new RenderedPage(html, builds.Count > 0 || before is not null);
-    }
-
-    /// <summary>Links to the newest page and to the next older one (when there is one).</summary>
-    private static void Pager(StringBuilder html, string project, long? before, long? older)
-    {
-        if (before is null && older is null)
-        {
-            return;
-        }
-        html.Append("<nav class=\"pager\" aria-label=\"Pages\">");
-        if (before is not null)
-        {
-            html.Append("<a href=\"/project/").Append(Html.Url(project)).Append("\">\u2190 newest builds</a>");
-        }
-        if (older is { } seq)
-        {
-            html.Append(before is null ? "" : " \u00B7 ").Append("<a rel=\"next\" href=\"/project/").Append(Html.Url(project)).Append("?before=")
-                .Append(seq).Append("\">older builds \u2192</a>");
-        }
-        html.Append("</nav>");
     }
 }
