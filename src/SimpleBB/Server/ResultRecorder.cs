@@ -171,8 +171,9 @@ internal sealed class ResultRecorder
                 results = [.. store.Newest(_latestCapacity).Select(r => r.ToStatus(withOutput: false))];
                 store.ReleaseReaders();
             }
-            catch (Exception ex) when (ex is SqliteException or InvalidOperationException or FormatException or ObjectDisposedException)
+            catch (Exception ex)
             {
+                // Whatever it is: an exception on this thread would end the server, and status can start without them.
                 _log.Warning("Cannot read the latest results from the results store {Store}: {Reason}; status starts without them", store.Path, ex.Message);
             }
             finally
@@ -196,14 +197,11 @@ internal sealed class ResultRecorder
     {
         var build = new SuggestedBuild { Id = id, Project = project, Revision = revision, Suggested = DateTimeOffset.Now, SuggestedBy = by, Builders = builders };
         _unstoredBuilds[id] = build; // before the writer can see it, so it is never removed before it is added
-        if (!_builds.Writer.TryWrite(build))
-        {
-            _unstoredBuilds.TryRemove(id, out _);
-        }
-        else
+        if (_builds.Writer.TryWrite(build))
         {
             return;
         }
+        _unstoredBuilds.TryRemove(id, out _);
         if (Interlocked.Exchange(ref _warnedBuilds, 1) == 0)
         {
             _log.Warning("Builds are suggested faster than the results store takes them: build {BuildId} of {Project}/{Revision} and others are not stored (their results are)",
